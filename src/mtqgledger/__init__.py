@@ -1,0 +1,3 @@
+"""mtqgledger: budget and disbursement ledger for Vietnam's national target programmes."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,237 @@
+"""The ``mtqg`` command: a thin click layer over the library."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from mtqgledger import __version__
+
+DATE = click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"])
+LEDGER = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _write_atomically(target: Path, write) -> None:
+    """Write through a temporary file in the target's folder, then rename over it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.",
+                                         suffix=target.suffix, delete=False)
+    handle.close()
+    try:
+        write(Path(handle.name))
+        os.replace(handle.name, target)
+    except BaseException:
+        os.unlink(handle.name)
+        raise
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="mtqg")
+def main() -> None:
+    """Sổ vốn các chương trình mục tiêu quốc gia (MTQG) trên Beancount.
+
+    Budget and disbursement ledger for Vietnam's national target programmes.
+
+    \b
+    Ví dụ / examples:
+      mtqg init books --province LaiChau --year 2025
+      mtqg check ledgers/main.beancount
+      mtqg report disbursement ledgers/main.beancount --as-of 2025-11-14
+    """
+
+
+@main.command()
+@click.argument("ledger", type=LEDGER)
+def check(ledger: Path) -> None:
+    """Kiểm tra sổ: Beancount và các quy tắc ngân sách (budget rules).
+
+    Exits non-zero when the books have any error.
+
+    \b
+    Ví dụ: mtqg check ledgers/main.beancount
+    """
+    from beancount import loader
+    from beancount.parser import printer
+
+    entries, errors, _ = loader.load_file(str(ledger))
+    for error in errors:
+        click.echo(printer.format_error(error), err=True)
+    if errors:
+        raise click.ClickException(f"{ledger}: {len(errors)} lỗi (errors)")
+    count = sum(1 for entry in entries if type(entry).__name__ == "Transaction")
+    click.echo(f"{ledger}: hợp lệ – {count} giao dịch, không có lỗi (OK)")
+
+
+@main.group()
+def report() -> None:
+    """Báo cáo (reports)."""
+
+
+def _budget_year(value: str | None, as_of: datetime.date | None) -> int | None:
+    if value == "all":
+        return None
+    if value is None:
+        return as_of.year if as_of else datetime.date.today().year
+    if not (value.isdigit() and len(value) == 4):
+        raise click.BadParameter(f"expected a year such as 2025, or 'all', not {value!r}",
+                                 param_hint="--plan-year")
+    return int(value)
+
+
+@report.command()
+@click.argument("ledger", type=LEDGER)
+@click.option("--as-of", type=DATE, help="Số liệu đến hết ngày (YYYY-MM-DD or dd/mm/yyyy). "
+              "Default: everything in the books.")
+@click.option("--plan-year", "plan_year", metavar="YYYY|all",
+              help="Năm kế hoạch: that year's money and earlier money extended into it. "
+                   "Default: the year of --as-of, else this year; 'all' for every year.")
+@click.option("--province", help="Chỉ một tỉnh, e.g. LaiChau.")
+@click.option("--program", help="Chỉ một chương trình, e.g. GNBV.")
+@click.option("--by", type=click.Choice(["program", "project", "subproject", "line"]),
+              default="subproject", show_default=True, help="Deepest level of rows.")
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json", "xlsx"]),
+              default="table", show_default=True)
+@click.option("--unit", type=click.Choice(["dong", "trieu", "ty"]), default="dong",
+              show_default=True, help="Display unit of the table (CSV/JSON/xlsx are in đồng).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output (required for xlsx).")
+@click.option("--ignore-errors", is_flag=True, help="Report even if the books have errors.")
+@click.option("--no-cache", is_flag=True, help="Parse the ledger even if it is unchanged.")
+def disbursement(ledger: Path, as_of: datetime.datetime | None, plan_year: str | None,
+                 province: str | None, program: str | None, by: str, output_format: str,
+                 unit: str, output: Path | None, ignore_errors: bool, no_cache: bool) -> None:
+    """Tình hình giải ngân: kế hoạch, thanh toán, tạm ứng, tỷ lệ giải ngân.
+
+    Rows go programme → project → sub-project (→ line with --by line), each with
+    its split by capital type (ĐTPT / SN), by source (NSTW / NSĐP) and, where
+    earlier years' money was extended into the plan year, by plan year.
+    Disbursed = payments + outstanding advances; ratio = disbursed / plan.
+
+    \b
+    Ví dụ:
+      mtqg report disbursement ledgers/main.beancount --as-of 2025-11-14
+      mtqg report disbursement ledgers/main.beancount --as-of 14/11/2025 --format json
+      mtqg report disbursement ledgers/main.beancount --format xlsx -o giai-ngan.xlsx
+    """
+    from mtqgledger import render
+    from mtqgledger.catalogue import load_catalogue
+    from mtqgledger.disbursement import disbursement_report
+    from mtqgledger.loading import load_books
+
+    day = as_of.date() if as_of else None
+    books = load_books(ledger, use_cache=not no_cache)
+    if books.errors:
+        for message in books.errors:
+            click.echo(message, err=True)
+        if not ignore_errors:
+            raise click.ClickException(
+                f"{ledger}: sổ có {len(books.errors)} lỗi; sửa lỗi (mtqg check) hoặc dùng "
+                "--ignore-errors (the books have errors)")
+    result = disbursement_report(books.movements, load_catalogue(), as_of=day,
+                                 budget_year=_budget_year(plan_year, day), province=province,
+                                 program=program, by=by)
+    if output_format == "xlsx":
+        if output is None:
+            raise click.UsageError("--format xlsx needs -o FILE.xlsx")
+        _write_atomically(output, lambda path: render.write_xlsx(result, path))
+        click.echo(f"Đã ghi {output}")
+        return
+    text = {"table": lambda: render.to_table(result, unit), "csv": lambda: render.to_csv(result),
+            "json": lambda: render.to_json(result)}[output_format]()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        _write_atomically(output, lambda path: path.write_text(text, encoding="utf-8"))
+        click.echo(f"Đã ghi {output}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--province", required=True, help="Mã tỉnh, e.g. LaiChau (see `mtqg provinces`).")
+@click.option("--year", type=int, default=lambda: datetime.date.today().year,
+              show_default="this year", help="Năm kế hoạch of the opened lines.")
+@click.option("--program", "programs", multiple=True,
+              help="Programme code, repeatable. Default: every programme in the catalogue.")
+def init(directory: Path, province: str, year: int, programs: tuple[str, ...]) -> None:
+    """Tạo sổ mới (new books): main.beancount and accounts.beancount in DIRECTORY.
+
+    Refuses to overwrite existing books.
+
+    \b
+    Ví dụ: mtqg init so-laichau --province LaiChau --year 2025 --program GNBV
+    """
+    from mtqgledger.catalogue import load_catalogue
+    from mtqgledger.newbooks import BooksExist, create_books
+
+    catalogue = load_catalogue()
+    try:
+        written = create_books(directory, catalogue, province, year,
+                               list(programs or catalogue.programs))
+    except (BooksExist, KeyError) as problem:
+        raise click.ClickException(str(problem).strip("'\"")) from None
+    for path in written:
+        click.echo(f"Đã tạo {path}")
+
+
+@main.command()
+@click.option("--province", required=True, help="Mã tỉnh, e.g. LaiChau.")
+@click.option("--program", "programs", multiple=True, required=True,
+              help="Programme code, repeatable, e.g. GNBV.")
+@click.option("--year", type=int, default=lambda: datetime.date.today().year,
+              show_default="this year")
+def accounts(province: str, programs: tuple[str, ...], year: int) -> None:
+    """In các lệnh open của các dòng vốn (print the open directives of a programme's lines).
+
+    \b
+    Ví dụ: mtqg accounts --province LaiChau --program GNBV --year 2026 >> accounts.beancount
+    """
+    from mtqgledger.catalogue import load_catalogue
+    from mtqgledger.newbooks import open_directives
+
+    catalogue = load_catalogue()
+    if province not in catalogue.provinces:
+        raise click.ClickException(f"tỉnh '{province}' không có trong danh mục")
+    try:
+        click.echo(open_directives(catalogue, province, programs, year), nl=False)
+    except KeyError as problem:
+        raise click.ClickException(str(problem).strip("'\"")) from None
+
+
+@main.command()
+@click.argument("query")
+@click.option("--within", default="", help="Search below this path, e.g. GNBV/DA4.")
+def find(query: str, within: str) -> None:
+    """Tra cứu danh mục theo mã hoặc tên (accent- and case-insensitive).
+
+    \b
+    Ví dụ:
+      mtqg find "tieu du an 2" --within GNBV/DA4
+      mtqg find "giáo dục nghề nghiệp"
+    """
+    from mtqgledger.catalogue import LookupFailed, load_catalogue
+
+    catalogue = load_catalogue()
+    try:
+        node = catalogue.find(query, within=[p for p in within.split("/") if p])
+    except LookupFailed as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(f"{'/'.join(node.path)}\t{node.title_vi}\t{node.title_en}")
+
+
+@main.command()
+def provinces() -> None:
+    """Danh sách mã tỉnh (province codes) and their successors after the 2025 mergers."""
+    from mtqgledger.catalogue import load_catalogue
+
+    for province in load_catalogue().provinces.values():
+        after = f"\t→ {province.successor}" if province.successor else ""
+        click.echo(f"{province.code}\t{province.title_vi}{after}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Load books and their derived movement table, cached by the contents of every input file.
+
+Loading a province's whole history through Beancount takes seconds; the
+movement table reports run on is small. A second report on unchanged books
+reads the table back from the cache instead of parsing the ledger again. The
+cache is keyed by the SHA-256 of every file the load read (includes and extra
+catalogue files), the listing of their folders (so a file newly matched by an
+``include`` glob is noticed) and this package's version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from beancount import loader
+from beancount.parser import printer
+
+from mtqgledger import __version__
+from mtqgledger.disbursement import Movement, ReportError, movements
+from mtqgledger.plugins.budget_rules import RuleConfig
+
+CACHE_FORMAT = 1
+
+
+@dataclass
+class LoadedBooks:
+    """What reports need from a ledger: the movement table and the load's errors."""
+
+    path: Path
+    movements: list[Movement]
+    errors: list[str]
+    from_cache: bool = False
+
+
+def cache_dir() -> Path | None:
+    """Where derived tables are kept; None when caching is switched off (MTQG_CACHE=0)."""
+    if os.environ.get("MTQG_CACHE", "1") == "0":
+        return None
+    base = os.environ.get("MTQG_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mtqgledger")
+    return Path(base)
+
+
+def _sha256(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _fingerprint(files: list[str]) -> dict:
+    folders = sorted({os.path.dirname(name) for name in files})
+    return {
+        "format": CACHE_FORMAT,
+        "version": __version__,
+        "env": os.environ.get("MTQG_CATALOGUE", ""),
+        "files": {name: _sha256(name) for name in files},
+        "folders": {folder: sorted(os.listdir(folder)) if os.path.isdir(folder) else None
+                    for folder in folders},
+    }
+
+
+def _cache_file(ledger: Path) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(str(ledger.resolve()).encode()).hexdigest()[:32]
+    return folder / f"{key}.pickle"
+
+
+def _read_cache(ledger: Path) -> LoadedBooks | None:
+    cache = _cache_file(ledger)
+    if cache is None or not cache.exists():
+        return None
+    try:
+        with open(cache, "rb") as handle:
+            stored = pickle.load(handle)
+        if stored["fingerprint"] != _fingerprint(list(stored["fingerprint"]["files"])):
+            return None
+        return LoadedBooks(ledger, stored["movements"], stored["errors"], from_cache=True)
+    except Exception:  # a stale or damaged cache is only a missed shortcut
+        return None
+
+
+def _write_cache(ledger: Path, files: list[str], books: LoadedBooks) -> None:
+    cache = _cache_file(ledger)
+    if cache is None:
+        return
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        stored = {"fingerprint": _fingerprint(files), "movements": books.movements,
+                  "errors": books.errors}
+        with tempfile.NamedTemporaryFile("wb", dir=cache.parent, delete=False) as handle:
+            pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, cache)
+    except OSError:
+        pass  # an unwritable cache folder only costs speed
+
+
+def _input_files(ledger: Path, options_map: dict) -> list[str]:
+    """Every file whose contents the load depended on."""
+    files = [str(Path(name).resolve()) for name in options_map.get("include", [])]
+    if not files:
+        files = [str(ledger.resolve())]
+    base_dir = os.path.dirname(options_map.get("filename") or str(ledger))
+    for name, config in options_map.get("plugin", []):
+        if name.startswith("mtqgledger."):
+            try:
+                files.extend(RuleConfig.parse(config, base_dir).catalogue_files)
+            except ValueError:
+                pass  # the plugin itself reports the bad option
+    files.extend(filter(None, os.environ.get("MTQG_CATALOGUE", "").split(os.pathsep)))
+    return files
+
+
+def load_books(path: str | Path, *, use_cache: bool = True) -> LoadedBooks:
+    """Load a ledger's movement table and errors, from the cache when nothing changed."""
+    ledger = Path(path)
+    if not ledger.is_file():
+        raise FileNotFoundError(f"{ledger}: không tìm thấy sổ (ledger file not found)")
+    if use_cache and (cached := _read_cache(ledger)) is not None:
+        return cached
+    entries, errors, options_map = loader.load_file(str(ledger))
+    messages = [printer.format_error(e) for e in errors]
+    try:
+        table = movements(entries)
+    except ReportError as problem:
+        table, messages = [], [*messages, str(problem)]
+    books = LoadedBooks(ledger, table, messages)
+    if use_cache:
+        _write_cache(ledger, _input_files(ledger, options_map), books)
+    return books

@@ -1,0 +1,102 @@
+"""New books: the ``main.beancount`` header and the ``open`` directives of a province's lines."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from mtqgledger.accounts import ROOT_TITLES, Line, Root
+from mtqgledger.catalogue import Catalogue, Node
+
+CAPITAL_TITLES = {"DTPT": "Vốn đầu tư phát triển", "SN": "Vốn sự nghiệp"}
+
+
+class BooksExist(FileExistsError):
+    """``mtqg init`` never overwrites books."""
+
+
+def leaf_items(catalogue: Catalogue, program: str) -> list[Node]:
+    """The items money is allocated to: sub-projects, or projects that have none."""
+    root = catalogue.node([program])
+    if root is None:
+        raise KeyError(f"chương trình '{program}' không có trong danh mục "
+                       f"(known: {', '.join(catalogue.programs)})")
+    return [node for node in catalogue.walk()
+            if node.path[0] == program and len(node.path) > 1 and not node.children]
+
+
+def lines_for(catalogue: Catalogue, province: str, programs: Sequence[str], year: int,
+              sources: Iterable[str]) -> list[tuple[Line, Node]]:
+    """Every line of the given programmes for one province and plan year."""
+    result = []
+    for program in programs:
+        for node in leaf_items(catalogue, program):
+            _, project, *sub = node.path
+            for source in sources:
+                for capital in sorted(node.capitals):
+                    line = Line(province, program, project, sub[0] if sub else None, source,
+                                capital, year)
+                    result.append((line, node))
+    return result
+
+
+def _quote(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def open_directives(catalogue: Catalogue, province: str, programs: Sequence[str], year: int,
+                    sources: Iterable[str] | None = None,
+                    opened: datetime.date | None = None) -> str:
+    """``open`` directives, with Vietnamese ``name:`` titles, for all four roots of each line."""
+    sources = sorted(sources or catalogue.default_sources())
+    opened = opened or datetime.date(year, 1, 1)
+    blocks = []
+    for line, node in lines_for(catalogue, province, programs, year, sources):
+        source = catalogue.sources[line.source].title_vi
+        title = f"{node.title_vi} – {source} – {CAPITAL_TITLES[line.capital]} – KH {year}"
+        for root in Root:
+            blocks.append(f'{opened} open {line.account(root)} VND\n'
+                          f'  name: "{_quote(title)}"\n'
+                          f'  role: "{_quote(ROOT_TITLES[root])}"\n')
+    return "\n".join(blocks)
+
+
+def main_file(catalogue: Catalogue, province: str, year: int) -> str:
+    title = catalogue.provinces[province].title_vi if province in catalogue.provinces else province
+    return f'''; Sổ vốn các chương trình mục tiêu quốc gia – tỉnh {title}
+; Tạo bởi `mtqg init`. Xem docs/accounts.md về mô hình tài khoản.
+
+option "title" "Sổ vốn CTMTQG – {_quote(title)}"
+option "operating_currency" "VND"
+option "display_precision" "VND:1"
+
+{year}-01-01 commodity VND
+  name: "Việt Nam đồng"
+  precision: 0
+
+{year}-01-01 custom "fava-option" "locale" "vi_VN"
+
+plugin "mtqgledger.plugins.budget_rules"
+
+include "accounts.beancount"
+'''
+
+
+def create_books(directory: Path, catalogue: Catalogue, province: str, year: int,
+                 programs: Sequence[str]) -> list[Path]:
+    """Write ``main.beancount`` and ``accounts.beancount``; refuse if either exists."""
+    if province not in catalogue.provinces:
+        raise KeyError(f"tỉnh '{province}' không có trong danh mục (unknown province code)")
+    targets = {directory / "main.beancount": main_file(catalogue, province, year),
+               directory / "accounts.beancount":
+                   "; Tài khoản các dòng vốn (open directives)\n\n"
+                   + open_directives(catalogue, province, programs, year)}
+    existing = [path for path in targets if path.exists()]
+    if existing:
+        raise BooksExist(f"{existing[0]}: đã có sổ, không ghi đè (books exist; not overwritten)")
+    directory.mkdir(parents=True, exist_ok=True)
+    for path, text in targets.items():
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    return list(targets)

@@ -1,0 +1,257 @@
+"""Budget rules for MTQG books, checked by ``bean-check`` and ``mtqg check``.
+
+Enable in a ledger with::
+
+    plugin "mtqgledger.plugins.budget_rules"
+    plugin "mtqgledger.plugins.budget_rules" "sources=NSTW,NSDP,TDCS; catalogue=my.toml"
+
+Rules (each error names the account, the date and the amounts):
+
+* an account under the model's roots must follow the account model, with a
+  programme, project and sub-project from the catalogue, a capital type the
+  item may receive (DTPT / SN), a configured source and a known province;
+* amounts on those accounts are whole VND;
+* every transaction that touches them cites its provenance: ``decision`` and
+  ``decision_date``, or a treasury ``voucher``;
+* at the end of each day no line's unused appropriation is negative (an
+  advance or payment beyond the remaining allocation), and no line's
+  outstanding advance is negative (a settlement beyond what was advanced);
+* investment (DTPT) money of plan year N is not advanced or paid after
+  31/01 of N+1 unless it was extended: money moved into the line's
+  ``…:K<year>`` segment may be spent until that transaction's ``extend_to``
+  date (default 31/12 of the year it was extended into).
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+
+from beancount.core import data
+
+from mtqgledger.accounts import AccountError, Line, Root, parse_account
+from mtqgledger.catalogue import Catalogue, CatalogueError, load_catalogue
+from mtqgledger.formatting import format_amount, format_date
+
+__plugins__ = ("budget_rules",)
+
+BudgetRuleError = collections.namedtuple("BudgetRuleError", "source message entry")
+
+NO_SOURCE = data.new_metadata("<budget_rules>", 0)
+SPENDING_ROOTS = (Root.ADVANCE, Root.DISBURSED)
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    """Plugin options: the accepted sources and any extra catalogue files."""
+
+    sources: frozenset[str] | None = None
+    catalogue_files: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str | None, base_dir: str) -> RuleConfig:
+        """Parse ``"sources=NSTW,NSDP; catalogue=a.toml,b.toml"`` (paths relative to the ledger)."""
+        sources = None
+        files: list[str] = []
+        for item in filter(None, (part.strip() for part in (text or "").split(";"))):
+            key, sep, value = item.partition("=")
+            values = [v.strip() for v in value.split(",") if v.strip()]
+            if not sep or not values:
+                raise ValueError(f"budget_rules: option '{item}' is not key=value")
+            if key.strip() == "sources":
+                sources = frozenset(values)
+            elif key.strip() == "catalogue":
+                files.extend(os.path.join(base_dir, v) for v in values)
+            else:
+                raise ValueError(f"budget_rules: unknown option '{key.strip()}' "
+                                 "(known: sources, catalogue)")
+        return cls(sources, tuple(files))
+
+
+def _dong(amount: Decimal) -> str:
+    return f"{format_amount(int(amount))} đ"
+
+
+def check_line(line: Line, catalogue: Catalogue, sources: frozenset[str]) -> list[str]:
+    """Problems with a line's codes against the catalogue and configuration."""
+    problems = []
+    if line.province not in catalogue.provinces:
+        problems.append(f"tỉnh '{line.province}' không có trong danh mục (unknown province)")
+    path: list[str] = []
+    node = None
+    for code, level in zip(line.item_path, ("chương trình", "dự án", "tiểu dự án"), strict=False):
+        path.append(code)
+        node = catalogue.node(path)
+        if node is None:
+            parent = catalogue.node(path[:-1]) if len(path) > 1 else None
+            known = (parent.children if parent else catalogue.programs.values())
+            codes = ", ".join(child.code for child in known) or "none"
+            problems.append(f"{level} '{'/'.join(path)}' không có trong danh mục "
+                            f"(not in the catalogue; known here: {codes})")
+            break
+    if line.capital not in ("DTPT", "SN"):
+        problems.append(f"loại vốn '{line.capital}' không hợp lệ (capital type must be DTPT "
+                        "or SN)")
+    elif node is not None and line.capital not in node.capitals:
+        allowed = ", ".join(sorted(node.capitals))
+        problems.append(f"'{'/'.join(line.item_path)}' không nhận vốn {line.capital} "
+                        f"(this item receives {allowed})")
+    if line.source not in sources:
+        problems.append(f"nguồn vốn '{line.source}' chưa được cấu hình (configured sources: "
+                        f"{', '.join(sorted(sources))})")
+    return problems
+
+
+class _Checker:
+    def __init__(self, catalogue: Catalogue, sources: frozenset[str]):
+        self.catalogue = catalogue
+        self.sources = sources
+        self.errors: list[BudgetRuleError] = []
+        self.checked_accounts: dict[str, Line | None] = {}
+        self.balances: dict[str, Decimal] = collections.defaultdict(Decimal)
+        self.deadlines: dict[Line, datetime.date] = {}
+        self.day: datetime.date | None = None
+        # account -> (opening balance of the day, amount taken out that day, last entry taking)
+        self.taken_today: dict[str, tuple[Decimal, Decimal, data.Transaction]] = {}
+
+    def error(self, entry: data.Directive | None, message: str) -> None:
+        meta = entry.meta if entry is not None else NO_SOURCE
+        self.errors.append(BudgetRuleError(meta, message, entry))
+
+    def line_of(self, account: str, entry: data.Directive) -> Line | None:
+        """The account's line, checking the account the first time it is seen."""
+        if account in self.checked_accounts:
+            return self.checked_accounts[account]
+        line = None
+        try:
+            parsed = parse_account(account)
+        except AccountError as problem:
+            self.error(entry, f"Tài khoản sai mô hình (account model): {problem}")
+        else:
+            if parsed is not None:
+                line = parsed[1]
+                for problem in check_line(line, self.catalogue, self.sources):
+                    self.error(entry, f"{account}: {problem}")
+        self.checked_accounts[account] = line
+        return line
+
+    def open(self, entry: data.Open) -> None:
+        self.line_of(entry.account, entry)
+
+    def transaction(self, entry: data.Transaction) -> None:
+        if entry.date != self.day:
+            self.close_day()
+            self.day = entry.date
+        model_postings = []
+        for posting in entry.postings:
+            line = self.line_of(posting.account, entry)
+            if line is not None:
+                model_postings.append((posting, line))
+        if not model_postings:
+            return
+        self.check_provenance(entry)
+        spends = any(parse_account(p.account)[0] in SPENDING_ROOTS for p, _ in model_postings)
+        for posting, line in model_postings:
+            units = posting.units
+            if units.currency != "VND" or units.number != units.number.to_integral_value():
+                self.error(entry, f"{posting.account}: số tiền phải là đồng nguyên (whole VND), "
+                                  f"found {units}")
+                continue
+            root = parse_account(posting.account)[0]
+            if root is Root.APPROPRIATION:
+                if units.number > 0 and line.is_extended:
+                    self.register_extension(entry, line)
+                if units.number < 0 and spends:
+                    self.check_deadline(entry, posting.account, line)
+            if root in (Root.APPROPRIATION, Root.ADVANCE):
+                self.move(entry, posting.account, units.number)
+
+    def check_provenance(self, entry: data.Transaction) -> None:
+        meta = entry.meta
+        if "voucher" in meta:
+            return
+        if "decision" in meta and isinstance(meta.get("decision_date"), datetime.date):
+            return
+        if "decision" in meta:
+            problem = "decision_date phải là ngày dạng YYYY-MM-DD (decision_date must be a date)"
+        else:
+            problem = ("thiếu căn cứ (no provenance): cần 'decision' và 'decision_date' "
+                       "hoặc 'voucher'")
+        self.error(entry, f"Giao dịch ngày {format_date(entry.date)}: {problem}")
+
+    def register_extension(self, entry: data.Transaction, line: Line) -> None:
+        extend_to = entry.meta.get("extend_to", datetime.date(line.budget_year, 12, 31))
+        if not isinstance(extend_to, datetime.date):
+            self.error(entry, f"extend_to phải là ngày (must be a date), found {extend_to!r}")
+            return
+        self.deadlines[line] = max(extend_to, self.deadlines.get(line, extend_to))
+
+    def check_deadline(self, entry: data.Transaction, account: str, line: Line) -> None:
+        if line.is_extended:
+            deadline = self.deadlines.get(line)
+            if deadline is None or entry.date <= deadline:
+                return  # spending unextended money shows up as a negative balance instead
+            why = f"hạn kéo dài đến {format_date(deadline)} (extended until)"
+        elif line.capital == "DTPT":
+            deadline = line.investment_deadline()
+            if entry.date <= deadline:
+                return
+            why = (f"vốn đầu tư năm {line.plan_year} chỉ được giải ngân đến "
+                   f"{format_date(deadline)}; cần giao dịch kéo dài sang tài khoản "
+                   f"…:Y{line.plan_year}:K{entry.date.year}")
+        else:
+            return
+        self.error(entry, f"{account}: giải ngân ngày {format_date(entry.date)} quá hạn "
+                          f"(spent after its deadline): {why}")
+
+    def move(self, entry: data.Transaction, account: str, amount: Decimal) -> None:
+        if amount < 0:
+            opening, taken, _ = self.taken_today.get(account, (self.balances[account], 0, None))
+            self.taken_today[account] = (opening, taken - amount, entry)
+        self.balances[account] += amount
+
+    def close_day(self) -> None:
+        """Report the lines left overdrawn at the end of the day just finished."""
+        for account, (opening, taken, entry) in self.taken_today.items():
+            closing = self.balances[account]
+            if closing >= 0:
+                continue
+            root, _ = parse_account(account)
+            if root is Root.APPROPRIATION:
+                what = "Vượt kế hoạch vốn còn lại (advance or payment beyond the remaining " \
+                       "allocation)"
+                had = "kế hoạch còn lại đầu ngày"
+            else:
+                what = "Thu hồi tạm ứng vượt số tạm ứng chưa thu hồi (settlement beyond the " \
+                       "outstanding advance)"
+                had = "tạm ứng chưa thu hồi đầu ngày"
+            self.error(entry, f"{what}: {account} ngày {format_date(entry.date)}: "
+                              f"chi/giảm {_dong(taken)}, {had} {_dong(opening)}, "
+                              f"vượt {_dong(-closing)}")
+        self.taken_today.clear()
+
+
+def budget_rules(
+    entries: list[data.Directive],
+    options_map: dict,
+    config_str: str | None = None,
+) -> tuple[list[data.Directive], list[BudgetRuleError]]:
+    """Check the budget rules; entries are returned unchanged."""
+    base_dir = os.path.dirname(options_map.get("filename") or ".")
+    try:
+        config = RuleConfig.parse(config_str, base_dir)
+        catalogue = load_catalogue(config.catalogue_files)
+    except (ValueError, CatalogueError) as problem:
+        return entries, [BudgetRuleError(NO_SOURCE, str(problem), None)]
+    checker = _Checker(catalogue, config.sources or catalogue.default_sources())
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            checker.transaction(entry)
+        elif isinstance(entry, data.Open):
+            checker.open(entry)
+    checker.close_day()
+    return entries, checker.errors
+

@@ -1,0 +1,152 @@
+"""The disbursement report written out: terminal table, CSV, JSON and a plain xlsx sheet.
+
+Every function here formats rows of :class:`DisbursementReport`; none computes a figure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from mtqgledger.disbursement import DisbursementReport, ReportRow
+from mtqgledger.formatting import UNITS, format_amount, format_date, format_ratio
+
+JSON_KEYS = ("level", "province", "program", "project", "subproject", "source", "capital",
+             "plan_year", "phase", "extended_into", "title", "plan", "payments", "advances",
+             "disbursed", "remaining", "ratio", "ratio_paid")
+RATIO_PLACES = Decimal("0.000001")
+_INDENT = {"total": 0, "province": 0, "program": 0, "project": 1, "subproject": 2, "line": 3}
+
+
+def heading(report: DisbursementReport) -> str:
+    parts = ["BÁO CÁO TÌNH HÌNH GIẢI NGÂN VỐN CÁC CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA"]
+    if report.budget_year is not None:
+        parts.append(f"Kế hoạch năm {report.budget_year} (gồm vốn các năm trước kéo dài)")
+    if report.as_of is not None:
+        parts.append(f"Số liệu đến ngày {format_date(report.as_of)}")
+    return "\n".join(parts)
+
+
+def _rounded_ratio(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(RATIO_PLACES, ROUND_HALF_UP)
+
+
+def row_record(row: ReportRow) -> dict[str, object]:
+    """A row as plain values: amounts in whole đồng, ratios as fractions to 6 places."""
+    record = row.as_dict()
+    record["ratio"] = _rounded_ratio(row.ratio)
+    record["ratio_paid"] = _rounded_ratio(row.ratio_paid)
+    return {key: record[key] for key in JSON_KEYS}
+
+
+def to_json(report: DisbursementReport) -> str:
+    def encode(value: object) -> object:
+        if isinstance(value, Decimal):
+            return float(value)  # already rounded to 6 places: display precision
+        raise TypeError(f"cannot encode {value!r}")
+
+    records = [row_record(row) for row in report.rows]
+    return json.dumps(records, ensure_ascii=False, indent=1, default=encode) + "\n"
+
+
+def to_csv(report: DisbursementReport) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=JSON_KEYS, lineterminator="\n")
+    writer.writeheader()
+    for row in report.rows:
+        writer.writerow({key: "" if value is None else value
+                         for key, value in row_record(row).items()})
+    return buffer.getvalue()
+
+
+def _node_key(row: ReportRow) -> tuple:
+    return (row.level, row.province, row.program, row.project, row.subproject)
+
+
+def _code(row: ReportRow) -> str:
+    if row.level == "line":
+        code = f"{row.source}/{row.capital}/Y{row.plan_year}"
+        return code + (f">K{row.extended_into}" if row.extended_into else "")
+    if row.level == "total":
+        return "TỔNG"
+    return {"province": row.province, "program": row.program, "project": row.project,
+            "subproject": row.subproject}[row.level] or ""
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def to_table(report: DisbursementReport, unit: str = "dong") -> str:
+    """A fixed-width table of the hierarchy, with the investment / recurrent ratios beside."""
+    by_capital: dict[tuple, dict[str, ReportRow]] = {}
+    for row in report.rows:
+        if row.level != "line" and row.capital is not None:
+            by_capital.setdefault(_node_key(row), {})[row.capital] = row
+    columns = [("Mã", 20, "<"), ("Nội dung", 44, "<"), ("Kế hoạch", 19, ">"),
+               ("Thanh toán", 19, ">"), ("Tạm ứng", 17, ">"), ("Giải ngân", 19, ">"),
+               ("Còn lại", 19, ">"), ("Tỷ lệ GN", 9, ">"), ("ĐTPT", 9, ">"),
+               ("SN", 9, ">"), ("Chỉ TT", 9, ">")]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(f"{_fit(cell, width):{align}{width}}"
+                         for cell, (_, width, align) in zip(cells, columns, strict=True)).rstrip()
+
+    out = [heading(report), f"Đơn vị: {UNITS[unit][1]}", "",
+           line([name for name, _, _ in columns])]
+    out.append("-" * len(out[-1]))
+    for row in report.rows:
+        if row.is_split:
+            continue
+        splits = by_capital.get(_node_key(row), {})
+        cells = ["  " * _INDENT[row.level] + _code(row), row.title,
+                 *(format_amount(value, unit) for value in
+                   (row.plan, row.payments, row.advances, row.disbursed, row.remaining)),
+                 format_ratio(row.ratio),
+                 format_ratio(splits["DTPT"].ratio) if "DTPT" in splits else "",
+                 format_ratio(splits["SN"].ratio) if "SN" in splits else "",
+                 format_ratio(row.ratio_paid)]
+        out.append(line(cells))
+    out += ["", "Giải ngân = đã thanh toán + tạm ứng chưa thu hồi; "
+                "Tỷ lệ GN = giải ngân / kế hoạch; Chỉ TT = đã thanh toán / kế hoạch."]
+    return "\n".join(out) + "\n"
+
+
+def write_xlsx(report: DisbursementReport, target: Path) -> None:
+    """One plain sheet of every row, amounts in đồng; the quarterly workbook is separate."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Giải ngân"
+    for number, text in enumerate(heading(report).splitlines(), start=1):
+        sheet.cell(number, 1, text).font = Font(bold=number == 1)
+    header_row = sheet.max_row + 2
+    headers = ["Cấp", "Tỉnh", "Chương trình", "Dự án", "Tiểu dự án", "Nguồn", "Loại vốn",
+               "Năm KH", "Nội dung", "Kế hoạch", "Đã thanh toán", "Tạm ứng chưa thu hồi",
+               "Giải ngân", "Còn lại", "Tỷ lệ GN", "Tỷ lệ thanh toán"]
+    for column, text in enumerate(headers, start=1):
+        cell = sheet.cell(header_row, column, text)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for offset, row in enumerate(report.rows, start=1):
+        values = [row.level, row.province, row.program, row.project, row.subproject,
+                  row.source, row.capital, row.plan_year, row.title, row.plan, row.payments,
+                  row.advances, row.disbursed, row.remaining,
+                  _rounded_ratio(row.ratio), _rounded_ratio(row.ratio_paid)]
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(header_row + offset, column, value)
+            if 10 <= column <= 14:
+                cell.number_format = "#,##0"
+            elif column >= 15:
+                cell.number_format = "0.0%"
+    for column, width in zip("ABCDEFGHIJKLMNOP", (10, 10, 10, 8, 10, 8, 8, 8, 60, *[20] * 5,
+                                                  10, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = sheet.cell(header_row + 1, 10)
+    sheet.auto_filter.ref = f"A{header_row}:P{sheet.max_row}"
+    book.save(target)

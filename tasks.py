@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Set up a local virtualenv and run the project's jobs: ``demo`` or ``test``.
+
+Only the Python standard library is used here, so that a fresh machine with
+Python >= 3.11 and git can run ``python3 tasks.py demo`` straight after cloning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".mtqg-installed"
+SAMPLE = ROOT / "ledgers" / "main.beancount"
+SAMPLE_AS_OF = "2025-11-14"
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def run(*args: str | Path) -> None:
+    say(" ".join(str(a) for a in args))
+    subprocess.run([str(a) for a in args], check=True, cwd=ROOT)
+
+
+def install_fingerprint() -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def bootstrap_pip(python: Path) -> None:
+    """Install pip into a venv made without it (Debian ships Python without ensurepip)."""
+    with urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=60) as reply:
+        release = json.load(reply)
+    wheel = next(f for f in release["urls"] if f["filename"].endswith(".whl"))
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / wheel["filename"]
+        urllib.request.urlretrieve(wheel["url"], target)
+        digest = hashlib.sha256(target.read_bytes()).hexdigest()
+        if digest != wheel["digests"]["sha256"]:
+            raise SystemExit(f"pip wheel checksum mismatch: {digest}")
+        # A wheel is a zip archive that Python can run pip from directly.
+        run(python, str(target / "pip"), "install", "--quiet", str(target))
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the project with its test extra, once per pyproject change."""
+    if sys.version_info < (3, 11):
+        raise SystemExit(f"Python >= 3.11 is needed, this is {sys.version.split()[0]}")
+    python = BIN / "python"
+    if STAMP.exists() and STAMP.read_text() == install_fingerprint() and python.exists():
+        return
+    if not python.exists():
+        say(f"creating virtualenv {VENV.relative_to(ROOT)}")
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True,
+                           capture_output=True)
+        except subprocess.CalledProcessError:
+            say("venv has no ensurepip here; creating it without pip and fetching pip")
+            subprocess.run([sys.executable, "-m", "venv", "--clear", "--without-pip", str(VENV)],
+                           check=True)
+            bootstrap_pip(python)
+    run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(python, "-m", "pip", "install", "--quiet", "-e", ".[test]")
+    STAMP.write_text(install_fingerprint())
+
+
+def demo() -> None:
+    """The main job on the bundled sample books."""
+    mtqg = BIN / "mtqg"
+    run(mtqg, "check", SAMPLE)
+    run(mtqg, "report", "disbursement", SAMPLE, "--as-of", SAMPLE_AS_OF)
+
+
+def test() -> None:
+    """Lint and the whole test suite."""
+    run(BIN / "ruff", "check", ".")
+    run(BIN / "python", "-m", "pytest")
+
+
+JOBS = {"demo": demo, "test": test}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1 or argv[0] not in JOBS:
+        print(f"usage: python3 tasks.py {{{'|'.join(JOBS)}}}", file=sys.stderr)
+        return 2
+    ensure_venv()
+    try:
+        JOBS[argv[0]]()
+    except subprocess.CalledProcessError as failure:
+        return failure.returncode or 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
