@@ -54,7 +54,7 @@ def bootstrap_pip(python: Path) -> None:
 
 def ensure_venv() -> None:
     """Create .venv and install the project with its test extra, once per pyproject change."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - tell users of an older python3 clearly
         raise SystemExit(f"Python >= 3.11 is needed, this is {sys.version.split()[0]}")
     python = BIN / "python"
     if STAMP.exists() and STAMP.read_text() == install_fingerprint() and python.exists():

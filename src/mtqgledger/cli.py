@@ -19,14 +19,14 @@ LEDGER = click.Path(exists=True, dir_okay=False, path_type=Path)
 def _write_atomically(target: Path, write) -> None:
     """Write through a temporary file in the target's folder, then rename over it."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.",
-                                         suffix=target.suffix, delete=False)
-    handle.close()
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                             suffix=target.suffix)
+    os.close(descriptor)
     try:
-        write(Path(handle.name))
-        os.replace(handle.name, target)
+        write(Path(temporary))
+        os.replace(temporary, target)
     except BaseException:
-        os.unlink(handle.name)
+        os.unlink(temporary)
         raise
 
 

@@ -277,7 +277,9 @@ class _Builder:
         self.rows.append(row(title, _sum(f for _, f in lines)))
         splits = ["capital", "source"] + (["plan_year"] if self.split_years else [])
         for split in splits:
-            key = (lambda pair, split=split: getattr(pair[0], split))
+            def key(pair: tuple[Line, Figures], split: str = split) -> object:
+                return getattr(pair[0], split)
+
             for value, group in groupby(sorted(lines, key=key), key=key):
                 label = getattr(self.titles, split)(value)
                 self.rows.append(row(label, _sum(f for _, f in group), **{split: value}))

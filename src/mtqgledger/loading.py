@@ -10,6 +10,7 @@ catalogue files), the listing of their folders (so a file newly matched by an
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -111,10 +112,8 @@ def _input_files(ledger: Path, options_map: dict) -> list[str]:
     base_dir = os.path.dirname(options_map.get("filename") or str(ledger))
     for name, config in options_map.get("plugin", []):
         if name.startswith("mtqgledger."):
-            try:
+            with contextlib.suppress(ValueError):  # the plugin itself reports a bad option
                 files.extend(RuleConfig.parse(config, base_dir).catalogue_files)
-            except ValueError:
-                pass  # the plugin itself reports the bad option
     files.extend(filter(None, os.environ.get("MTQG_CATALOGUE", "").split(os.pathsep)))
     return files
 

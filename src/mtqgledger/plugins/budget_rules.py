@@ -111,6 +111,8 @@ class _Checker:
         self.sources = sources
         self.errors: list[BudgetRuleError] = []
         self.checked_accounts: dict[str, Line | None] = {}
+        self.checked_lines: set[Line] = set()
+        self.malformed_lines: set[str] = set()
         self.balances: dict[str, Decimal] = collections.defaultdict(Decimal)
         self.deadlines: dict[Line, datetime.date] = {}
         self.day: datetime.date | None = None
@@ -129,12 +131,17 @@ class _Checker:
         try:
             parsed = parse_account(account)
         except AccountError as problem:
-            self.error(entry, f"Tài khoản sai mô hình (account model): {problem}")
+            line_part = account.split(":", 2)[-1]
+            if line_part not in self.malformed_lines:  # one report per line, not per root
+                self.malformed_lines.add(line_part)
+                self.error(entry, f"Tài khoản sai mô hình (account model): {problem}")
         else:
             if parsed is not None:
                 line = parsed[1]
-                for problem in check_line(line, self.catalogue, self.sources):
-                    self.error(entry, f"{account}: {problem}")
+                if line not in self.checked_lines:  # one report per line, not per root
+                    self.checked_lines.add(line)
+                    for problem in check_line(line, self.catalogue, self.sources):
+                        self.error(entry, f"Dòng vốn {line.name()}: {problem}")
         self.checked_accounts[account] = line
         return line
 
