@@ -83,13 +83,18 @@ def _fit(text: str, width: int) -> str:
 def to_table(report: DisbursementReport, unit: str = "dong") -> str:
     """A fixed-width table of the hierarchy, with the investment / recurrent ratios beside."""
     by_capital: dict[tuple, dict[str, ReportRow]] = {}
+    extended_plan: dict[tuple, int] = {}
     for row in report.rows:
         if row.level != "line" and row.capital is not None:
             by_capital.setdefault(_node_key(row), {})[row.capital] = row
+        if row.level != "line" and row.phase == "extended":
+            extended_plan[_node_key(row)] = extended_plan.get(_node_key(row), 0) + row.plan
     columns = [("Mã", 20, "<"), ("Nội dung", 44, "<"), ("Kế hoạch", 19, ">"),
                ("Thanh toán", 19, ">"), ("Tạm ứng", 17, ">"), ("Giải ngân", 19, ">"),
                ("Còn lại", 19, ">"), ("Tỷ lệ GN", 9, ">"), ("ĐTPT", 9, ">"),
                ("SN", 9, ">"), ("Chỉ TT", 9, ">")]
+    if extended_plan:
+        columns.insert(3, ("Tr.đó KH kéo dài", 19, ">"))
 
     def line(cells: list[str]) -> str:
         return "  ".join(f"{_fit(cell, width):{align}{width}}"
@@ -102,9 +107,12 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
         if row.is_split:
             continue
         splits = by_capital.get(_node_key(row), {})
+        amounts = [row.plan, row.payments, row.advances, row.disbursed, row.remaining]
+        if extended_plan:
+            extended = row.plan if row.phase == "extended" else 0
+            amounts.insert(1, extended_plan.get(_node_key(row), extended))
         cells = ["  " * _INDENT[row.level] + _code(row), row.title,
-                 *(format_amount(value, unit) for value in
-                   (row.plan, row.payments, row.advances, row.disbursed, row.remaining)),
+                 *(format_amount(value, unit) for value in amounts),
                  format_ratio(row.ratio),
                  format_ratio(splits["DTPT"].ratio) if "DTPT" in splits else "",
                  format_ratio(splits["SN"].ratio) if "SN" in splits else "",
@@ -112,6 +120,9 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
         out.append(line(cells))
     out += ["", "Giải ngân = đã thanh toán + tạm ứng chưa thu hồi; "
                 "Tỷ lệ GN = giải ngân / kế hoạch; Chỉ TT = đã thanh toán / kế hoạch."]
+    if extended_plan:
+        out.append("Tr.đó KH kéo dài = kế hoạch vốn các năm trước kéo dài, chuyển nguồn sang "
+                   f"năm {report.budget_year}.")
     return "\n".join(out) + "\n"
 
 
