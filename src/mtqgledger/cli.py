@@ -22,6 +22,9 @@ def _write_atomically(target: Path, write) -> None:
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                              suffix=target.suffix)
     os.close(descriptor)
+    umask = os.umask(0)  # mkstemp makes 0600 files; give the report the usual permissions
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)
     try:
         write(Path(temporary))
         os.replace(temporary, target)
@@ -69,14 +72,19 @@ def check(ledger: Path) -> None:
 
 @main.group()
 def report() -> None:
-    """Báo cáo (reports)."""
+    """Báo cáo (reports).
+
+    \b
+    Ví dụ: mtqg report disbursement ledgers/main.beancount --as-of 2025-11-14
+    """
 
 
-def _budget_year(value: str | None, as_of: datetime.date | None) -> int | None:
+def _budget_year(value: str | None, as_of: datetime.date | None,
+                 latest: int | None) -> int | None:
     if value == "all":
         return None
     if value is None:
-        return as_of.year if as_of else datetime.date.today().year
+        return as_of.year if as_of else latest
     if not (value.isdigit() and len(value) == 4):
         raise click.BadParameter(f"expected a year such as 2025, or 'all', not {value!r}",
                                  param_hint="--plan-year")
@@ -89,7 +97,8 @@ def _budget_year(value: str | None, as_of: datetime.date | None) -> int | None:
               "Default: everything in the books.")
 @click.option("--plan-year", "plan_year", metavar="YYYY|all",
               help="Năm kế hoạch: that year's money and earlier money extended into it. "
-                   "Default: the year of --as-of, else this year; 'all' for every year.")
+                   "Default: the year of --as-of, else the latest year in the books; "
+                   "'all' for every year.")
 @click.option("--province", help="Chỉ một tỉnh, e.g. LaiChau.")
 @click.option("--program", help="Chỉ một chương trình, e.g. GNBV.")
 @click.option("--by", type=click.Choice(["program", "project", "subproject", "line"]),
@@ -132,8 +141,10 @@ def disbursement(ledger: Path, as_of: datetime.datetime | None, plan_year: str |
             raise click.ClickException(
                 f"{ledger}: sổ có {len(books.errors)} lỗi; sửa lỗi (mtqg check) hoặc dùng "
                 "--ignore-errors (the books have errors)")
+    latest = max((move.line.budget_year for move in books.movements), default=None)
     result = disbursement_report(books.movements, load_catalogue(), as_of=day,
-                                 budget_year=_budget_year(plan_year, day), province=province,
+                                 budget_year=_budget_year(plan_year, day, latest),
+                                 province=province,
                                  program=program, by=by)
     if output_format == "xlsx":
         if output is None:
@@ -225,7 +236,11 @@ def find(query: str, within: str) -> None:
 
 @main.command()
 def provinces() -> None:
-    """Danh sách mã tỉnh (province codes) and their successors after the 2025 mergers."""
+    """Danh sách mã tỉnh (province codes) and their successors after the 2025 mergers.
+
+    \b
+    Ví dụ: mtqg provinces | grep -i "lai"
+    """
     from mtqgledger.catalogue import load_catalogue
 
     for province in load_catalogue().provinces.values():

@@ -4,16 +4,18 @@ Loading a province's whole history through Beancount takes seconds; the
 movement table reports run on is small. A second report on unchanged books
 reads the table back from the cache instead of parsing the ledger again. The
 cache is keyed by the SHA-256 of every file the load read (includes and extra
-catalogue files), the listing of their folders (so a file newly matched by an
-``include`` glob is noticed) and this package's version.
+catalogue files), what each ``include`` pattern in them matches (so a file newly
+matched by a glob is noticed) and this package's version.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import pickle
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,7 @@ from mtqgledger import __version__
 from mtqgledger.disbursement import Movement, ReportError, movements
 from mtqgledger.plugins.budget_rules import RuleConfig
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass
@@ -47,23 +49,30 @@ def cache_dir() -> Path | None:
     return Path(base)
 
 
-def _sha256(path: str) -> str | None:
+_INCLUDE = re.compile(rb'^include\s+"([^"]*)"', re.MULTILINE)
+
+
+def _file_state(path: str) -> tuple[str | None, dict[str, list[str]]]:
+    """A file's SHA-256 and, for each include pattern in it, the files it matches now."""
     try:
         with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+            contents = handle.read()
     except OSError:
-        return None
+        return None, {}
+    folder = os.path.dirname(path)
+    matches = {}
+    for pattern in _INCLUDE.findall(contents):
+        full = os.path.join(folder, pattern.decode("utf-8", "replace"))
+        matches[full] = sorted(glob.glob(full))
+    return hashlib.sha256(contents).hexdigest(), matches
 
 
 def _fingerprint(files: list[str]) -> dict:
-    folders = sorted({os.path.dirname(name) for name in files})
     return {
         "format": CACHE_FORMAT,
         "version": __version__,
         "env": os.environ.get("MTQG_CATALOGUE", ""),
-        "files": {name: _sha256(name) for name in files},
-        "folders": {folder: sorted(os.listdir(folder)) if os.path.isdir(folder) else None
-                    for folder in folders},
+        "files": {name: _file_state(name) for name in files},
     }
 
 

@@ -80,8 +80,15 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+TITLE_WIDTH = 44
+
+
 def to_table(report: DisbursementReport, unit: str = "dong") -> str:
-    """A fixed-width table of the hierarchy, with the investment / recurrent ratios beside."""
+    """A text table of the hierarchy, with the investment / recurrent ratios beside.
+
+    Only the title is shortened to fit; every other column is as wide as its
+    widest cell, so no figure is ever cut.
+    """
     by_capital: dict[tuple, dict[str, ReportRow]] = {}
     extended_plan: dict[tuple, int] = {}
     for row in report.rows:
@@ -89,20 +96,11 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
             by_capital.setdefault(_node_key(row), {})[row.capital] = row
         if row.level != "line" and row.phase == "extended":
             extended_plan[_node_key(row)] = extended_plan.get(_node_key(row), 0) + row.plan
-    columns = [("Mã", 20, "<"), ("Nội dung", 44, "<"), ("Kế hoạch", 19, ">"),
-               ("Thanh toán", 19, ">"), ("Tạm ứng", 17, ">"), ("Giải ngân", 19, ">"),
-               ("Còn lại", 19, ">"), ("Tỷ lệ GN", 9, ">"), ("ĐTPT", 9, ">"),
-               ("SN", 9, ">"), ("Chỉ TT", 9, ">")]
+    headers = ["Mã", "Nội dung", "Kế hoạch", "Thanh toán", "Tạm ứng", "Giải ngân", "Còn lại",
+               "Tỷ lệ GN", "ĐTPT", "SN", "Chỉ TT"]
     if extended_plan:
-        columns.insert(3, ("Tr.đó KH kéo dài", 19, ">"))
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(f"{_fit(cell, width):{align}{width}}"
-                         for cell, (_, width, align) in zip(cells, columns, strict=True)).rstrip()
-
-    out = [heading(report), f"Đơn vị: {UNITS[unit][1]}", "",
-           line([name for name, _, _ in columns])]
-    out.append("-" * len(out[-1]))
+        headers.insert(3, "Tr.đó KH kéo dài")
+    body = []
     for row in report.rows:
         if row.is_split:
             continue
@@ -111,13 +109,22 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
         if extended_plan:
             extended = row.plan if row.phase == "extended" else 0
             amounts.insert(1, extended_plan.get(_node_key(row), extended))
-        cells = ["  " * _INDENT[row.level] + _code(row), row.title,
-                 *(format_amount(value, unit) for value in amounts),
-                 format_ratio(row.ratio),
-                 format_ratio(splits["DTPT"].ratio) if "DTPT" in splits else "",
-                 format_ratio(splits["SN"].ratio) if "SN" in splits else "",
-                 format_ratio(row.ratio_paid)]
-        out.append(line(cells))
+        body.append(["  " * _INDENT[row.level] + _code(row), _fit(row.title, TITLE_WIDTH),
+                     *(format_amount(value, unit) for value in amounts),
+                     format_ratio(row.ratio),
+                     format_ratio(splits["DTPT"].ratio) if "DTPT" in splits else "",
+                     format_ratio(splits["SN"].ratio) if "SN" in splits else "",
+                     format_ratio(row.ratio_paid)])
+    widths = [max(len(cells[i]) for cells in [headers, *body]) for i in range(len(headers))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(cell.ljust(width) if column < 2 else cell.rjust(width)
+                         for column, (cell, width) in enumerate(zip(cells, widths,
+                                                                    strict=True))).rstrip()
+
+    out = [heading(report), f"Đơn vị: {UNITS[unit][1]}", "", line(headers)]
+    out.append("-" * len(out[-1]))
+    out += [line(cells) for cells in body]
     out += ["", "Giải ngân = đã thanh toán + tạm ứng chưa thu hồi; "
                 "Tỷ lệ GN = giải ngân / kế hoạch; Chỉ TT = đã thanh toán / kế hoạch."]
     if extended_plan:
