@@ -13,6 +13,7 @@ from booktext import (
     extend,
     load,
     messages,
+    move,
     opens,
     pay,
     settle,
@@ -198,6 +199,16 @@ def test_extension_defaults_to_the_end_of_its_year():
             extend("2025-02-20", OLD_DTPT, 2025, 60)]
     assert messages(*base, pay("2025-12-31", target, 60)) == []
     assert len(messages(*base, pay("2026-01-02", target, 60))) == 1
+
+
+def test_money_paid_back_does_not_lengthen_an_extension():
+    target = f"{OLD_DTPT}:K2025"
+    paid_back = move("2025-08-01", f"Assets:Appropriation:{target}",
+                     f"Expenses:Disbursed:{target}", 10)
+    found = messages(opens(OLD_DTPT, target), allocate("2024-01-10", OLD_DTPT, 100),
+                     extend("2025-02-20", OLD_DTPT, 2025, 60, extend_to="2025-06-30"),
+                     pay("2025-05-01", target, 30), paid_back, pay("2025-09-01", target, 10))
+    assert len(found) == 1 and "30/06/2025" in found[0]
 
 
 def test_extending_more_than_remains_is_an_error():

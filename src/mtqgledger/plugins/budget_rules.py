@@ -169,8 +169,8 @@ class _Checker:
                 continue
             root = parse_account(posting.account)[0]
             if root is Root.APPROPRIATION:
-                if units.number > 0 and line.is_extended:
-                    self.register_extension(entry, line)
+                if units.number > 0 and line.is_extended and not spends:
+                    self.register_extension(entry, line)  # not a giảm chi paying money back
                 if units.number < 0 and spends:
                     self.check_deadline(entry, posting.account, line)
             if root in (Root.APPROPRIATION, Root.ADVANCE):
