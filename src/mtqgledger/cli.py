@@ -161,6 +161,77 @@ def disbursement(ledger: Path, as_of: datetime.datetime | None, plan_year: str |
         click.echo(f"Đã ghi {output}")
 
 
+@main.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--ledger", required=True, type=LEDGER, help="The books' main file.")
+@click.option("--dry-run", is_flag=True, help="Print the entries; write nothing.")
+@click.option("--province", help="Mã tỉnh, if the documents do not name it.")
+@click.option("--decision", "number", help="Số quyết định, e.g. 1234/QĐ-UBND (overrides "
+              "the title).")
+@click.option("--date", type=DATE, help="Ngày quyết định (overrides the title).")
+@click.option("--plan-year", type=int, help="Năm kế hoạch (overrides the title).")
+@click.option("--source", type=click.Choice(["NSTW", "NSDP", "TDCS", "HDK"]),
+              help="Nguồn vốn of a table that has no source columns.")
+@click.option("--capital", type=click.Choice(["DTPT", "SN"]),
+              help="Loại vốn of a table that has no capital-type columns.")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Layout mapping for a decision table the keywords cannot read.")
+@click.option("--codes", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Code table for a treasury statement's line-code column.")
+def import_documents(files: tuple[Path, ...], ledger: Path, dry_run: bool, **options: object,
+                     ) -> None:
+    """Nhập quyết định giao vốn và bảng kê Kho bạc vào sổ (import source documents).
+
+    Each FILE is an Excel allocation decision (giao / bổ sung / điều chỉnh) or a
+    State Treasury statement (.xlsx or .xls). Figures the books already hold are
+    skipped; the result is checked in full before anything is written, and on
+    any error the books stay as they were.
+
+    \b
+    Ví dụ:
+      mtqg import importers/samples/QD-35-giao-von-2025.xlsx --ledger so/main.beancount
+      mtqg import bang-ke.xlsx --ledger so/main.beancount --dry-run
+    """
+    from beancount.parser import printer
+
+    from mtqgledger.formatting import format_amount
+    from mtqgledger.importers.tables import ImportProblem
+    from mtqgledger.ingest import ImportFailed, import_files
+
+    if options.get("date") is not None:
+        options["date"] = options["date"].date()
+    stages = len(files) + 3
+    bar = click.progressbar(length=stages, label="Đang nhập", file=sys.stderr) \
+        if sys.stderr.isatty() else None
+    try:
+        if bar is not None:
+            bar.__enter__()
+        result = import_files(ledger, files, dry_run=dry_run, options=options,
+                              progress=(lambda _label: bar.update(1)) if bar else None)
+    except (ImportProblem, ImportFailed) as problem:
+        raise click.ClickException(str(problem)) from None
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    if dry_run:
+        for entry in [*result.opened, *result.added]:
+            click.echo(printer.format_entry(entry))
+    for document in result.documents:
+        ignored = f"; bỏ qua sheet: {', '.join(document.ignored_sheets)}" \
+            if document.ignored_sheets else ""
+        click.echo(f"{document.path.name}: {len(document.entries)} bút toán{ignored}",
+                   err=True)
+    verb = "Sẽ thêm" if dry_run else "Đã thêm"
+    click.echo(f"{verb} {len(result.added)} giao dịch, mở {len(result.opened)} tài khoản; "
+               f"bỏ qua {result.duplicates} đã có trong sổ (duplicates).", err=True)
+    for (kind, source, capital), total in sorted(result.totals().items()):
+        click.echo(f"  {kind:<16} {source:<5} {capital:<5} {format_amount(total):>22} đ",
+                   err=True)
+    for path in result.written:
+        click.echo(f"Đã ghi {path}", err=True)
+
+
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--province", required=True, help="Mã tỉnh, e.g. LaiChau (see `mtqg provinces`).")

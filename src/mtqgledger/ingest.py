@@ -1,0 +1,318 @@
+"""``mtqg import``: source documents into the books, checked, atomically, without duplicates.
+
+1. Each file is identified (allocation decision or treasury statement) and read.
+2. What the books already hold is dropped: an allocation is the same if it has
+   the same decision, line and detail row; a treasury movement if it has the same
+   voucher, kind and line (not beangulp's ±2-day similarity).
+3. The rest, with ``open`` directives for lines not yet open, is appended to
+   include files beside the ledger (``imports/decisions.beancount``,
+   ``imports/treasury.beancount``, ``imports/accounts.beancount``).
+4. The result is checked in full, Beancount's validation and the budget rules,
+   before anything is written; then each file is replaced atomically.
+
+On any error nothing on disk changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from beancount import loader
+from beancount.core import data
+from beancount.ops import validation
+from beancount.parser import booking, parser, printer
+
+from mtqgledger.accounts import ROOT_TITLES, AccountError, Line, Root, parse_account
+from mtqgledger.catalogue import Catalogue, load_catalogue
+from mtqgledger.importers.decision import looks_like_decision, read_decision
+from mtqgledger.importers.tables import ImportProblem
+from mtqgledger.plugins import budget_rules
+
+IMPORT_DIR = "imports"
+TARGETS = {"decision": "decisions.beancount", "treasury": "treasury.beancount"}
+ACCOUNTS_FILE = "accounts.beancount"
+KIND_TITLES = {"decision": "quyết định giao / điều chỉnh vốn",
+               "treasury": "bảng kê chứng từ Kho bạc"}
+
+
+class ImportFailed(Exception):
+    """The import was refused; the books are unchanged. The message says why and where."""
+
+
+@dataclass
+class SourceDocument:
+    path: Path
+    kind: str  # decision | treasury
+    entries: list[data.Transaction]
+    ignored_sheets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """What an import added (or, with dry_run, would add)."""
+
+    documents: list[SourceDocument]
+    added: list[data.Transaction]
+    opened: list[data.Open]
+    duplicates: int
+    written: list[Path]
+
+    def totals(self) -> dict[tuple[str, str, str], int]:
+        """Amount by (movement kind, source, capital): plan change or money moved."""
+        sums: dict[tuple[str, str, str], int] = defaultdict(int)
+        for entry in self.added:
+            kind = str(entry.meta.get("kind", ""))
+            for posting in entry.postings:
+                parsed = parse_account(posting.account)
+                if parsed is None:
+                    continue
+                root, line = parsed
+                if root is Root.ALLOCATED:
+                    sums[kind, line.source, line.capital] -= int(posting.units.number)
+                elif root is not Root.APPROPRIATION and kind != "keo-dai" \
+                        and posting.units.number > 0:
+                    sums[kind, line.source, line.capital] += int(posting.units.number)
+        return dict(sums)
+
+
+def identify(path: Path) -> str:
+    """'decision' or 'treasury'; anything else is refused with the reason."""
+    from mtqgledger.importers.tables import read_workbook
+    from mtqgledger.importers.treasury import looks_like_statement
+
+    read_workbook(path)  # raises a clear ImportProblem for a file that is not a workbook
+    if looks_like_decision(path):
+        return "decision"
+    if looks_like_statement(path):
+        return "treasury"
+    raise ImportProblem(path, "không nhận ra loại tài liệu: không phải phụ lục quyết định "
+                              "giao vốn (STT, Nội dung, cột theo nguồn vốn / loại vốn, tiêu "
+                              "đề 'Quyết định số …') cũng không phải bảng kê Kho bạc (Ngày, "
+                              "Số chứng từ, Nghiệp vụ, Số tiền) (unrecognised document)")
+
+
+def read_document(path: Path, existing: Sequence[data.Directive], catalogue: Catalogue,
+                  options: dict) -> SourceDocument:
+    from mtqgledger.importers.treasury import read_statement
+
+    kind = identify(path)
+    if kind == "decision":
+        keys = ("number", "date", "province", "plan_year", "source", "capital", "mapping")
+        result = read_decision(path, catalogue, **{k: options[k] for k in keys
+                                                   if options.get(k) is not None})
+        return SourceDocument(path, kind, result.entries, result.ignored)
+    keys = ("province", "plan_year", "codes")
+    statement = read_statement(path, catalogue, existing=existing,
+                               **{k: options[k] for k in keys if options.get(k) is not None})
+    return SourceDocument(path, kind, statement.entries, statement.ignored)
+
+
+def identity_keys(entry: data.Transaction) -> set[tuple]:
+    """What makes an imported figure the same figure, once per line it touches."""
+    reference = entry.meta.get("voucher") or entry.meta.get("decision")
+    if reference is None:
+        return set()
+    keys = set()
+    for posting in entry.postings:
+        try:
+            parsed = parse_account(posting.account)
+        except AccountError:
+            continue
+        if parsed is not None:
+            keys.add((str(reference), str(entry.meta.get("kind", "")), parsed[1].name(),
+                      str(entry.meta.get("detail", ""))))
+    return keys
+
+
+def known_keys(existing: Iterable[data.Directive]) -> set[tuple]:
+    """The identities of every transaction the books hold."""
+    seen: set[tuple] = set()
+    for entry in existing:
+        if isinstance(entry, data.Transaction):
+            seen |= identity_keys(entry)
+    return seen
+
+
+def drop_duplicates(new: Iterable[data.Transaction], seen: set[tuple],
+                    ) -> tuple[list[data.Transaction], int]:
+    """New entries whose identity is not in ``seen`` yet; ``seen`` learns the kept ones."""
+    kept, dropped = [], 0
+    for entry in new:
+        keys = identity_keys(entry)
+        if keys and keys <= seen:
+            dropped += 1
+            continue
+        seen |= keys
+        kept.append(entry)
+    return kept, dropped
+
+
+def opens_for(entries: Iterable[data.Transaction], existing: Iterable[data.Directive],
+              catalogue: Catalogue) -> list[data.Open]:
+    """``open`` directives for the model accounts the new entries use and the books lack."""
+    opened = {entry.account for entry in existing if isinstance(entry, data.Open)}
+    first_use: dict[str, datetime.date] = {}
+    for entry in entries:
+        for posting in entry.postings:
+            if posting.account not in opened:
+                day = first_use.get(posting.account, entry.date)
+                first_use[posting.account] = min(day, entry.date)
+    result = []
+    for account, used in sorted(first_use.items()):
+        parsed = parse_account(account)
+        if parsed is None:
+            continue
+        root, line = parsed
+        start = datetime.date(line.budget_year, 1, 1)
+        meta = data.new_metadata("<mtqg import>", 0,
+                                 {"name": _line_title(line, catalogue),
+                                  "role": ROOT_TITLES[root]})
+        result.append(data.Open(meta, min(start, used), account, ["VND"], None))
+    return result
+
+
+def _line_title(line: Line, catalogue: Catalogue) -> str:
+    title = catalogue.title(line.item_path) or "/".join(line.item_path)
+    source = catalogue.sources.get(line.source)
+    capital = {"DTPT": "Vốn đầu tư phát triển", "SN": "Vốn sự nghiệp"}.get(line.capital)
+    text = f"{title} – {source.title_vi if source else line.source} – {capital} – " \
+           f"KH {line.plan_year}"
+    return text + (f" kéo dài sang {line.extended_into}" if line.extended_into else "")
+
+
+def _format(entries: Iterable[data.Directive]) -> str:
+    return "\n".join(printer.format_entry(entry) for entry in entries)
+
+
+def _plugin_config(options_map: dict) -> str | None:
+    for name, config in options_map.get("plugin", []):
+        if name == "mtqgledger.plugins.budget_rules":
+            return config
+    return None
+
+
+def check_result(existing: list[data.Directive], options_map: dict,
+                 texts: dict[Path, str]) -> list[str]:
+    """Errors of the books with the new texts added: parse, booking, validation, rules.
+
+    The existing books were loaded (and checked) already; only the new text is
+    parsed, then everything is validated together.
+    """
+    messages = []
+    added: list[data.Directive] = []
+    for path, text in texts.items():
+        entries, errors, _ = parser.parse_string(text, report_filename=str(path))
+        messages += [printer.format_error(error) for error in errors]
+        booked, errors = booking.book(entries, options_map)
+        messages += [printer.format_error(error) for error in errors]
+        added.extend(booked)
+    if messages:
+        return messages
+    combined = data.sorted(existing + added)
+    errors = validation.validate(combined, options_map)
+    if any(name == "mtqgledger.plugins.budget_rules" for name, _ in
+           options_map.get("plugin", [])):
+        errors += budget_rules.budget_rules(combined, options_map,
+                                            _plugin_config(options_map))[1]
+    return [printer.format_error(error) for error in errors]
+
+
+def _include_lines(main_text: str, names: Iterable[str]) -> str:
+    """The main file's text with an include line for each import file it lacks."""
+    lines = [f'include "{IMPORT_DIR}/{name}"' for name in names
+             if f'include "{IMPORT_DIR}/{name}"' not in main_text]
+    if not lines:
+        return main_text
+    block = "\n; Dữ liệu nhập từ tài liệu nguồn (mtqg import)\n" + "\n".join(lines) + "\n"
+    return main_text.rstrip("\n") + "\n" + block
+
+
+def _write_all(contents: dict[Path, str]) -> None:
+    """Write every file through a temporary beside it, then rename them all."""
+    staged = []
+    try:
+        for target, text in contents.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(dir=target.parent,
+                                                     prefix=f".{target.name}.")
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+            os.chmod(temporary, mode)
+            staged.append((temporary, target))
+        # Included files first, the main file (which may gain include lines) last.
+        for temporary, target in staged:
+            os.replace(temporary, target)
+        staged = []
+    finally:
+        for temporary, _ in staged:
+            os.unlink(temporary)
+
+
+def import_files(ledger: Path, files: Sequence[Path], *, dry_run: bool = False,
+                 options: dict | None = None,
+                 progress: Callable[[str], None] | None = None) -> ImportResult:
+    """Import source documents into the books at ``ledger``; see the module docstring."""
+    options = options or {}
+    step = progress or (lambda _label: None)
+    ledger = Path(ledger)
+    if not ledger.is_file():
+        raise ImportFailed(f"{ledger}: không tìm thấy sổ (ledger file not found)")
+    step("đọc sổ (loading the books)")
+    existing, errors, options_map = loader.load_file(str(ledger))
+    if errors:
+        detail = "\n".join(printer.format_error(error) for error in errors[:10])
+        raise ImportFailed(f"{ledger}: sổ đang có {len(errors)} lỗi, sửa trước khi nhập "
+                           f"(the books have errors; fix them first)\n{detail}")
+    catalogue = load_catalogue()
+    documents = []
+    for path in files:
+        step(f"đọc {Path(path).name}")
+        documents.append(read_document(Path(path), existing, catalogue, options))
+    seen = known_keys(existing)
+    batches: dict[str, list[data.Transaction]] = {kind: [] for kind in TARGETS}
+    duplicates = 0
+    for document in documents:
+        kept, dropped = drop_duplicates(document.entries, seen)
+        batches[document.kind].extend(kept)
+        duplicates += dropped
+    new = [entry for batch in batches.values() for entry in batch]
+    opened = opens_for(new, existing, catalogue)
+    folder = ledger.parent / IMPORT_DIR
+    contents: dict[Path, str] = {}
+    if opened:
+        contents[folder / ACCOUNTS_FILE] = _format(opened)
+    for kind, batch in batches.items():
+        if batch:
+            sources = ", ".join(d.path.name for d in documents if d.kind == kind)
+            contents[folder / TARGETS[kind]] = (
+                f"\n; Nhập từ {sources} ({KIND_TITLES[kind]})\n\n" + _format(batch))
+    result = ImportResult(documents, new, opened, duplicates, [])
+    if not contents or dry_run:
+        return result
+    step("kiểm tra kết quả (checking the result)")
+    problems = check_result(list(existing), options_map, contents)
+    if problems:
+        raise ImportFailed(f"{len(problems)} lỗi khi kiểm tra sổ sau khi nhập; không ghi gì "
+                           "(the result fails the checks; nothing written):\n"
+                           + "\n".join(problems[:20]))
+    step("ghi sổ (writing)")
+    final = {}
+    for path, text in contents.items():
+        before = path.read_text(encoding="utf-8") if path.exists() else \
+            "; Tạo bởi mtqg import. Không sửa tay các dòng đã nhập.\n"
+        final[path] = before.rstrip("\n") + "\n" + text
+    main_text = ledger.read_text(encoding="utf-8")
+    updated = _include_lines(main_text, sorted(path.name for path in final))
+    if updated != main_text:
+        final[ledger] = updated
+    _write_all(final)
+    result.written = list(final)
+    return result
+
