@@ -134,6 +134,8 @@ def normalise(text: str) -> str:
     return " ".join(_WORD.findall(bare.casefold()))
 
 
+_PERIOD_SUFFIX = re.compile(r"[\s,;(]*giai\s+đoạn\s+(\d{4})\s*[-–]\s*(\d{4})\)?\s*$",
+                            re.IGNORECASE)
 _D_MAP = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
 _WORD = re.compile(r"[^\W_]+")
 _LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
@@ -211,6 +213,12 @@ class Catalogue:
         words only), words contained in the title, then any substring of the title.
         Raises LookupFailed when nothing or several nodes match.
         """
+        # Documents often append the period: "… giảm nghèo bền vững giai đoạn 2021-2025".
+        # It is no part of the title; it picks between programmes of different periods.
+        period = None
+        if match := _PERIOD_SUFFIX.search(query):
+            period = f"{match.group(1)}-{match.group(2)}"
+            query = query[: match.start()]
         scope = _as_path(within)
         if scope:
             root = self.node(scope)
@@ -249,6 +257,8 @@ class Catalogue:
         ]
         for rule, test in rules:
             hits = [n for n in pool if test(n, keys[n.path])]
+            if len(hits) > 1 and period:
+                hits = [n for n in hits if self.programs[n.path[0]].period == period] or hits
             if len(hits) == 1:
                 return hits[0]
             if hits:

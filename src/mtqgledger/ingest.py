@@ -28,9 +28,10 @@ from beancount.core import data
 from beancount.ops import validation
 from beancount.parser import booking, parser, printer
 
-from mtqgledger.accounts import ROOT_TITLES, AccountError, Line, Root, parse_account
+from mtqgledger.accounts import ROOT_TITLES, Line, Root, parse_account
 from mtqgledger.catalogue import Catalogue, load_catalogue
 from mtqgledger.importers.decision import looks_like_decision, read_decision
+from mtqgledger.importers.identity import drop_duplicates, known_keys
 from mtqgledger.importers.tables import ImportProblem
 from mtqgledger.plugins import budget_rules
 
@@ -64,20 +65,21 @@ class ImportResult:
     written: list[Path]
 
     def totals(self) -> dict[tuple[str, str, str], int]:
-        """Amount by (movement kind, source, capital): plan change or money moved."""
+        """By (kind, source, capital): the plan change of decisions, the money moved by vouchers."""
         sums: dict[tuple[str, str, str], int] = defaultdict(int)
         for entry in self.added:
-            kind = str(entry.meta.get("kind", ""))
-            for posting in entry.postings:
-                parsed = parse_account(posting.account)
-                if parsed is None:
-                    continue
-                root, line = parsed
-                if root is Root.ALLOCATED:
-                    sums[kind, line.source, line.capital] -= int(posting.units.number)
-                elif root is not Root.APPROPRIATION and kind != "keo-dai" \
-                        and posting.units.number > 0:
-                    sums[kind, line.source, line.capital] += int(posting.units.number)
+            lines = [parsed for posting in entry.postings
+                     if (parsed := parse_account(posting.account)) is not None]
+            if not lines:
+                continue
+            _, line = lines[0]
+            key = (str(entry.meta.get("kind", "")), line.source, line.capital)
+            if "decision" in entry.meta:
+                sums[key] -= sum(int(p.units.number) for p in entry.postings
+                                 if parse_account(p.account)[0] is Root.ALLOCATED)
+            else:
+                sums[key] += sum(int(p.units.number) for p in entry.postings
+                                 if p.units.number > 0)
         return dict(sums)
 
 
@@ -111,46 +113,6 @@ def read_document(path: Path, existing: Sequence[data.Directive], catalogue: Cat
     statement = read_statement(path, catalogue, existing=existing,
                                **{k: options[k] for k in keys if options.get(k) is not None})
     return SourceDocument(path, kind, statement.entries, statement.ignored)
-
-
-def identity_keys(entry: data.Transaction) -> set[tuple]:
-    """What makes an imported figure the same figure, once per line it touches."""
-    reference = entry.meta.get("voucher") or entry.meta.get("decision")
-    if reference is None:
-        return set()
-    keys = set()
-    for posting in entry.postings:
-        try:
-            parsed = parse_account(posting.account)
-        except AccountError:
-            continue
-        if parsed is not None:
-            keys.add((str(reference), str(entry.meta.get("kind", "")), parsed[1].name(),
-                      str(entry.meta.get("detail", ""))))
-    return keys
-
-
-def known_keys(existing: Iterable[data.Directive]) -> set[tuple]:
-    """The identities of every transaction the books hold."""
-    seen: set[tuple] = set()
-    for entry in existing:
-        if isinstance(entry, data.Transaction):
-            seen |= identity_keys(entry)
-    return seen
-
-
-def drop_duplicates(new: Iterable[data.Transaction], seen: set[tuple],
-                    ) -> tuple[list[data.Transaction], int]:
-    """New entries whose identity is not in ``seen`` yet; ``seen`` learns the kept ones."""
-    kept, dropped = [], 0
-    for entry in new:
-        keys = identity_keys(entry)
-        if keys and keys <= seen:
-            dropped += 1
-            continue
-        seen |= keys
-        kept.append(entry)
-    return kept, dropped
 
 
 def opens_for(entries: Iterable[data.Transaction], existing: Iterable[data.Directive],

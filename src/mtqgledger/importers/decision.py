@@ -29,6 +29,7 @@ from mtqgledger.importers.cells import (
     unit_factor,
 )
 from mtqgledger.importers.hierarchy import RANK_TOTAL, Row, build_tree, marker_rank, walk
+from mtqgledger.importers.identity import mark_duplicates
 from mtqgledger.importers.layout import (
     CAPITALS,
     SOURCES,
@@ -60,7 +61,6 @@ _DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4
 _YEAR = re.compile(r"năm\s+(20\d\d)", re.IGNORECASE)
 _PROVINCE = re.compile(r"(?:UBND|ỦY\s+BAN\s+NHÂN\s+DÂN|UỶ\s+BAN\s+NHÂN\s+DÂN)\s+"
                        r"((?:TỈNH|THÀNH\s+PHỐ|TP\.?)\s+.+)", re.IGNORECASE)
-_PERIOD = re.compile(r"[\s,;(]*giai\s+đoạn\s+\d{4}\s*[-–]\s*\d{4}\)?\s*$", re.IGNORECASE)
 # Row titles that name catalogue items, by the level they name.
 STRUCTURAL = ("chuong trinh", "du an", "tieu du an", "hop phan", "noi dung thanh phan")
 FOOTER = ("ghi chu", "luu y", "noi nhan", "tm uy ban", "tm ubnd", "kt chu tich", "chu tich",
@@ -234,12 +234,10 @@ def _resolve(row: Row, catalogue: Catalogue, context: tuple[str, ...], sheet: Sh
     folded = normalise(row.title)
     if not any(folded.startswith(word) for word in STRUCTURAL):
         return None
-    # Offices often append the period: "… giảm nghèo bền vững giai đoạn 2021-2025".
-    bare = _PERIOD.sub("", row.title)
     if folded.startswith("chuong trinh"):
         context = ()  # a programme row names a programme, whatever the sheet title said
     try:
-        node = catalogue.find(bare, within=context)
+        node = catalogue.find(row.title, within=context)
     except LookupFailed as problem:
         raise sheet.problem(f"'{row.title}' không có trong danh mục: {problem}", row.number) \
             from None
@@ -340,7 +338,7 @@ def _program_context(lines: Sequence[str], catalogue: Catalogue) -> tuple[str, .
         start = text.lower().find("chương trình")
         candidate = text[start:] if start >= 0 else text
         try:
-            node = catalogue.find(_PERIOD.sub("", candidate))
+            node = catalogue.find(candidate)
         except LookupFailed:
             continue
         if node.level == "program":
@@ -471,6 +469,9 @@ class DecisionImporter(beangulp.Importer):
 
     def filename(self, filepath: str) -> str | None:
         return None
+
+    def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
+        mark_duplicates(entries, existing)
 
     def read(self, filepath: str) -> DecisionResult:
         return read_decision(filepath, self.catalogue or load_catalogue(), **self.options)

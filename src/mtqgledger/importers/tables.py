@@ -8,6 +8,7 @@ every message can point at the cell in Excel.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -71,15 +72,26 @@ class Sheet:
 
 
 def read_workbook(path: str | Path) -> list[Sheet]:
-    """Every visible sheet of a workbook; anything unreadable is an ImportProblem."""
-    from python_calamine import CalamineWorkbook
+    """Every sheet of a workbook; anything unreadable is an ImportProblem.
 
+    Identifying a file and extracting it both read it: the parsed sheets are
+    kept for the few most recent files, keyed by path, size and modification
+    time, so a 100,000-row statement is parsed once per import.
+    """
     path = Path(path)
     if not path.is_file():
         raise ImportProblem(path, "không tìm thấy tệp (file not found)")
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise ImportProblem(path, f"không phải bảng tính Excel (expected one of "
                                   f"{', '.join(WORKBOOK_SUFFIXES)})")
+    status = path.stat()
+    return list(_parse_workbook(path.resolve(), status.st_size, status.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=3)
+def _parse_workbook(path: Path, size: int, modified: int) -> tuple[Sheet, ...]:
+    from python_calamine import CalamineWorkbook
+
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = []
@@ -91,7 +103,7 @@ def read_workbook(path: str | Path) -> list[Sheet]:
     except Exception as error:  # calamine raises several kinds for a damaged file
         raise ImportProblem(path, f"không đọc được bảng tính (not a readable workbook: "
                                   f"{type(error).__name__}: {error})") from None
-    return sheets
+    return tuple(sheets)
 
 
 def matches(text: str, keywords: Iterable[str]) -> bool:
