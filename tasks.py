@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,15 +22,25 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".mtqg-installed"
 SAMPLE = ROOT / "ledgers" / "main.beancount"
+SAMPLE_DOCUMENTS = ROOT / "importers" / "samples"
 SAMPLE_AS_OF = "2025-11-14"
+DEMO_BOOKS = ROOT / "out" / "demo-books"
 
 
 def say(message: str) -> None:
     print(f"==> {message}", flush=True)
 
 
+def shown(arg: str | Path) -> str:
+    """An argument as the user would type it: paths relative to the clone."""
+    path = Path(arg)
+    if path.is_absolute() and path.is_relative_to(ROOT):
+        return str(path.relative_to(ROOT))
+    return str(arg)
+
+
 def run(*args: str | Path) -> None:
-    say(" ".join(str(a) for a in args))
+    say(" ".join(shown(a) for a in args))
     subprocess.run([str(a) for a in args], check=True, cwd=ROOT)
 
 
@@ -75,10 +86,17 @@ def ensure_venv() -> None:
 
 
 def demo() -> None:
-    """The main job on the bundled sample books."""
+    """The main job: import the sample documents into new books and report on them."""
     mtqg = BIN / "mtqg"
     run(mtqg, "check", SAMPLE)
-    run(mtqg, "report", "disbursement", SAMPLE, "--as-of", SAMPLE_AS_OF)
+    if DEMO_BOOKS.exists():
+        shutil.rmtree(DEMO_BOOKS)
+    run(mtqg, "init", DEMO_BOOKS, "--province", "LaiChau", "--year", "2025",
+        "--program", "GNBV", "--program", "DTTS")
+    documents = sorted(p for p in SAMPLE_DOCUMENTS.iterdir() if p.suffix in (".xlsx", ".xls"))
+    run(mtqg, "import", *documents, "--ledger", DEMO_BOOKS / "main.beancount")
+    run(mtqg, "report", "disbursement", DEMO_BOOKS / "main.beancount", "--as-of",
+        SAMPLE_AS_OF)
 
 
 def test() -> None:

@@ -265,3 +265,46 @@ def test_capital_not_allowed_by_the_catalogue(tmp_path, monkeypatch):
     monkeypatch.setenv("MTQG_CATALOGUE", str(extra))
     rows = [["I", GNBV, None, None, None, None, None], ["1", DA4, 5, 5, None, None, None]]
     assert "không nhận vốn DTPT" in refused(decision_workbook(tmp_path / "qd.xlsx", rows))
+
+
+def test_layout_mapping_file_reads_an_unusual_table(tmp_path):
+    top = ["No.", "Item", "Central inv.", "Central rec.", "Local rec."]
+    rows = [["I", GNBV, None, None, None], ["1", DA4, None, None, None],
+            ["a", TDA1, 12.5, 30, 4], ["b", TDA2, None, 8.25, None]]
+    path = decision_workbook(tmp_path / "odd.xlsx", rows, header_top=top,
+                             header_sub=[None] * 5, unit="")
+    assert "không có phụ lục" in refused(path)  # the keywords cannot read it
+    mapping = tmp_path / "odd.toml"
+    mapping.write_text("""
+[layout]
+header_row = 7
+first_data_row = 9
+stt_column = "A"
+title_column = "B"
+unit = "tỷ đồng"
+
+[[layout.columns]]
+column = "C"
+source = "NSTW"
+capital = "DTPT"
+
+[[layout.columns]]
+column = "D"
+source = "NSTW"
+capital = "SN"
+
+[[layout.columns]]
+column = 5
+source = "NSDP"
+capital = "SN"
+""", encoding="utf-8")
+    totals = postings_by_account(read_decision(path, mapping=mapping).entries)
+    assert totals["Assets:Appropriation:LaiChau:GNBV:DA4:TDA1:NSTW:DTPT:Y2025"] == 12_500_000_000
+    assert totals["Assets:Appropriation:LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025"] == 8_250_000_000
+    assert totals["Assets:Appropriation:LaiChau:GNBV:DA4:TDA1:NSDP:SN:Y2025"] == 4_000_000_000
+
+
+def test_bad_layout_mapping_file(tmp_path):
+    mapping = tmp_path / "bad.toml"
+    mapping.write_text('[layout]\nheader_row = 7\n', encoding="utf-8")
+    assert "bad.toml" in refused(decision_workbook(tmp_path / "qd.xlsx"), mapping=mapping)
