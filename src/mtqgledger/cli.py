@@ -193,8 +193,7 @@ def import_documents(files: tuple[Path, ...], ledger: Path, dry_run: bool, **opt
       mtqg import importers/samples/QD-35-giao-von-2025.xlsx --ledger so/main.beancount
       mtqg import bang-ke.xlsx --ledger so/main.beancount --dry-run
     """
-    from beancount.parser import printer
-
+    from mtqgledger.entrytext import format_entries
     from mtqgledger.formatting import format_amount
     from mtqgledger.importers.tables import ImportProblem
     from mtqgledger.ingest import ImportFailed, import_files
@@ -215,8 +214,7 @@ def import_documents(files: tuple[Path, ...], ledger: Path, dry_run: bool, **opt
         if bar is not None:
             bar.__exit__(None, None, None)
     if dry_run:
-        for entry in [*result.opened, *result.added]:
-            click.echo(printer.format_entry(entry))
+        click.echo(format_entries([*result.opened, *result.added]))
     for document in result.documents:
         ignored = f"; bỏ qua sheet: {', '.join(document.ignored_sheets)}" \
             if document.ignored_sheets else ""

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Time `mtqg import` of a large State Treasury statement into allocated books.
+
+    python bench/import_bench.py [--rows 100000] [--out bench/out/import]
+
+Makes books with `mtqg init`, allocates every GNBV and DTTS line generously (a
+hand-written decision file), writes a statement of N rows (advances, payments,
+settlements and returns over those lines, through 2025) with the sample
+generator's layout, then runs `mtqg import` in a fresh process and records its
+wall time and peak memory. Goal (issue 3): 100,000 rows in under 10 s, peak
+memory under 1 GB. The result replaces the "Import speed" section of
+bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib.util
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SECTION = "## Import speed"
+
+
+def load_samples_module():
+    spec = importlib.util.spec_from_file_location("make_samples",
+                                                  ROOT / "importers" / "make_samples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def measured(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB and exit code of a command run in its own process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        sys.stderr.write(process.stderr.read().decode())
+    return wall, usage.ru_maxrss / 1024, process.returncode
+
+
+def make_books(folder: Path, mtqg: list[str], env: dict[str, str]) -> list:
+    """Books with every GNBV / DTTS line of Lai Châu 2025 allocated 10^13 đồng."""
+    from mtqgledger.catalogue import load_catalogue
+    from mtqgledger.newbooks import lines_for
+
+    if folder.exists():
+        shutil.rmtree(folder)
+    subprocess.run([*mtqg, "init", str(folder), "--province", "LaiChau", "--year", "2025",
+                    "--program", "GNBV", "--program", "DTTS"], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    catalogue = load_catalogue()
+    lines = [(line, node) for line, node in
+             lines_for(catalogue, "LaiChau", ["GNBV", "DTTS"], 2025, ["NSTW", "NSDP"])]
+    blocks = []
+    for number, (line, _) in enumerate(lines, start=1):
+        amount = 10**13
+        blocks.append(
+            f'2025-01-05 * "UBND tỉnh Lai Châu" "Giao kế hoạch vốn"\n'
+            f'  decision: "{number}/QĐ-UBND"\n  decision_date: 2025-01-05\n  kind: "giao"\n'
+            f"  Assets:Appropriation:{line.name()}  {amount} VND\n"
+            f"  Income:Allocated:{line.name()}  -{amount} VND\n")
+    (folder / "allocations.beancount").write_text("\n".join(blocks), encoding="utf-8")
+    main = folder / "main.beancount"
+    main.write_text(main.read_text(encoding="utf-8") + 'include "allocations.beancount"\n',
+                    encoding="utf-8")
+    return lines
+
+
+def movements(lines: list, rows: int, seed: int = 7) -> list[tuple]:
+    """Rows for the sample statement layout: advances settled later, payments, returns."""
+    from mtqgledger.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    random_numbers = random.Random(seed)
+    outstanding: dict[int, list[int]] = {}
+    result = []
+    start = datetime.date(2025, 1, 10)
+    for number in range(rows):
+        index = random_numbers.randrange(len(lines))
+        line, node = lines[index]
+        titles = [catalogue.title(node.path[:depth]) for depth in (1, 2, 3)]
+        if len(node.path) == 2:
+            titles[2] = ""
+        day = start + datetime.timedelta(days=number * 320 // rows)
+        amount = random_numbers.randrange(1, 5_000) * 100_000
+        choice = random_numbers.random()
+        pending = outstanding.setdefault(index, [])
+        if choice < 0.25:
+            kind = "Tạm ứng"
+            pending.append(amount)
+        elif choice < 0.45 and pending:
+            kind, amount = "Thu hồi tạm ứng", pending.pop()
+        elif choice < 0.47:
+            kind = "Giảm chi"
+            amount = 100_000
+        else:
+            kind = "Thanh toán"
+        capital = "ĐTPT" if line.capital == "DTPT" else "SN"
+        source = "NSTW" if line.source == "NSTW" else "NSĐP"
+        result.append((day.strftime("%d/%m/%Y"), f"KB-{number:07d}", "1092231",
+                       "Đơn vị sử dụng ngân sách", "Chứng từ thử tốc độ", *titles, source,
+                       capital, kind, amount))
+    return result
+
+
+def write_results(rows: int, wall: float, rss: float, extract: float, lines: int) -> str:
+    verdict_time = "met" if wall < 10 else "**missed**"
+    verdict_memory = "met" if rss < 1024 else "**missed**"
+    return f"""{SECTION}
+
+Written by `bench/import_bench.py` on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC
+on {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python \
+{platform.python_version()}.
+`mtqg import` of one State Treasury statement of {rows:,} rows (sample layout, {lines}
+lines, every movement kind) into books made by `mtqg init` with every line allocated;
+fresh process, wall time and peak RSS (`os.wait4`). The import reads the books, reads
+and identifies the workbook, drops duplicates, checks the books plus the new entries
+(parse, booking, validation, budget rules) and writes the files.
+
+| rows | import wall s | peak RSS MB | of which extraction s |
+|---:|---:|---:|---:|
+| {rows:,} | {wall:.1f} | {rss:.0f} | {extract:.1f} |
+
+- Under 10 s: {verdict_time} ({wall:.1f} s).
+- Peak memory under 1 GB: {verdict_memory} ({rss:.0f} MB).
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, default=HERE / "out" / "import")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "MTQG_CACHE": "0"}
+    mtqg = [sys.executable, "-m", "mtqgledger.cli"]
+    args.out.mkdir(parents=True, exist_ok=True)
+    books = args.out / "books"
+    lines = make_books(books, mtqg, env)
+    statement = args.out / f"statement-{args.rows}.xlsx"
+    print(f"writing {statement} …", flush=True)
+    load_samples_module().treasury_statement(statement, movements(lines, args.rows))
+    started = time.perf_counter()
+    from mtqgledger.importers.treasury import read_statement
+
+    read_statement(statement)
+    extract = time.perf_counter() - started
+    wall, rss, code = measured([*mtqg, "import", str(statement), "--ledger",
+                                str(books / "main.beancount")], env)
+    if code:
+        raise SystemExit(f"mtqg import failed with exit code {code}")
+    section = write_results(args.rows, wall, rss, extract, len(lines))
+    print(section)
+    results = HERE / "RESULTS.md"
+    text = results.read_text(encoding="utf-8") if results.exists() else ""
+    if SECTION in text:
+        before, _, after = text.partition(SECTION)
+        rest = after.split("\n## ", 1)
+        text = before + section + ("\n## " + rest[1] if len(rest) > 1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    results.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
