@@ -183,10 +183,15 @@ def check_result(existing: list[data.Directive], options_map: dict,
     return [printer.format_error(error) for error in errors]
 
 
-def _include_lines(main_text: str, names: Iterable[str]) -> str:
-    """The main file's text with an include line for each import file it lacks."""
-    lines = [f'include "{IMPORT_DIR}/{name}"' for name in names
-             if f'include "{IMPORT_DIR}/{name}"' not in main_text]
+def _include_lines(main_text: str, targets: Iterable[Path], loaded: Iterable[str]) -> str:
+    """The main file's text with an include line for each target the books do not load.
+
+    ``loaded`` is what Beancount actually read, so a commented-out include
+    or one spelt another way ("./imports/…") is judged by its effect.
+    """
+    read = {os.path.realpath(name) for name in loaded}
+    lines = [f'include "{IMPORT_DIR}/{target.name}"' for target in targets
+             if os.path.realpath(target) not in read]
     if not lines:
         return main_text
     block = "\n; Dữ liệu nhập từ tài liệu nguồn (mtqg import)\n" + "\n".join(lines) + "\n"
@@ -203,7 +208,12 @@ def _write_all(contents: dict[Path, str]) -> None:
                                                      prefix=f".{target.name}.")
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                 handle.write(text)
-            mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+            if target.exists():
+                mode = target.stat().st_mode & 0o777
+            else:  # mkstemp makes 0600 files; a new file gets what the umask allows
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask
             os.chmod(temporary, mode)
             staged.append((temporary, target))
         # Included files first, the main file (which may gain include lines) last.
@@ -242,6 +252,7 @@ def import_files(ledger: Path, files: Sequence[Path], *, dry_run: bool = False,
         kept, dropped = drop_duplicates(document.entries, seen)
         batches[document.kind].extend(kept)
         duplicates += dropped
+        seen |= known_keys(kept)  # a later document repeating this one adds nothing
     new = [entry for batch in batches.values() for entry in batch]
     opened = opens_for(new, existing, catalogue)
     folder = ledger.parent / IMPORT_DIR
@@ -269,7 +280,7 @@ def import_files(ledger: Path, files: Sequence[Path], *, dry_run: bool = False,
             "; Tạo bởi mtqg import. Không sửa tay các dòng đã nhập.\n"
         final[path] = before.rstrip("\n") + "\n" + text
     main_text = ledger.read_text(encoding="utf-8")
-    updated = _include_lines(main_text, sorted(path.name for path in final))
+    updated = _include_lines(main_text, sorted(final), options_map.get("include", []))
     if updated != main_text:
         final[ledger] = updated
     _write_all(final)

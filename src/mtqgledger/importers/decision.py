@@ -331,18 +331,13 @@ def _line_rows(root: Row, catalogue: Catalogue, program: tuple[str, ...], sheet:
 
 def _program_context(lines: Sequence[str], catalogue: Catalogue) -> tuple[str, ...]:
     """The programme a sheet's title names, so rows may list projects only."""
-    for text in lines:
-        folded = normalise(text)
-        if "chuong trinh" not in folded:
-            continue
-        start = text.lower().find("chương trình")
-        candidate = text[start:] if start >= 0 else text
-        try:
-            node = catalogue.find(candidate)
-        except LookupFailed:
-            continue
-        if node.level == "program":
-            return node.path
+    folded_lines = [normalise(text) for text in lines]
+    # Longest title first: the 2026-2035 programme's title contains the older ones'.
+    for program in sorted(catalogue.programs.values(), key=lambda p: -len(p.title_vi)):
+        title = normalise(program.title_vi)
+        bare = title.removeprefix("chuong trinh mtqg ").removeprefix("chuong trinh ")
+        if any(title in line or (bare and bare in line) for line in folded_lines):
+            return program.path
     return ()
 
 

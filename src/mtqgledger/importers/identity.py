@@ -1,9 +1,11 @@
 """When an imported figure is one the books already hold.
 
 An allocation is the same figure if it cites the same decision for the same
-line and detail row; a treasury movement if it has the same voucher, kind and
-line. This replaces beangulp's default, which calls entries within ±2 days
-with similar postings duplicates: two equal payments on one day are not.
+line and detail row; a treasury movement if it has the same voucher, kind,
+line and amount. This replaces beangulp's default, which calls entries within
+±2 days with similar postings duplicates: two equal payments on one day are
+not. Rows of one document are never duplicates of each other: a voucher may
+carry two movements on one line.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ def identity_keys(entry: data.Transaction) -> set[tuple]:
     reference = entry.meta.get("voucher") or entry.meta.get("decision")
     if reference is None:
         return set()
+    # A voucher's movement is also told apart by its amount; a decision's line is
+    # not, so that a changed figure under the same decision is never booked twice.
+    size = str(max(abs(p.units.number) for p in entry.postings)) if "voucher" in entry.meta \
+        else ""
     keys = set()
     for posting in entry.postings:
         try:
@@ -30,7 +36,7 @@ def identity_keys(entry: data.Transaction) -> set[tuple]:
             continue
         if parsed is not None:
             keys.add((str(reference), str(entry.meta.get("kind", "")), parsed[1].name(),
-                      str(entry.meta.get("detail", ""))))
+                      str(entry.meta.get("detail", "")), size))
     return keys
 
 
@@ -45,25 +51,22 @@ def known_keys(existing: Iterable[data.Directive]) -> set[tuple]:
 
 def drop_duplicates(new: Iterable[data.Transaction], seen: set[tuple],
                     ) -> tuple[list[data.Transaction], int]:
-    """New entries whose identity is not in ``seen`` yet; ``seen`` learns the kept ones."""
+    """The entries of one document whose identity is not in ``seen`` (the books so far)."""
     kept, dropped = [], 0
     for entry in new:
         keys = identity_keys(entry)
         if keys and keys <= seen:
             dropped += 1
-            continue
-        seen |= keys
-        kept.append(entry)
+        else:
+            kept.append(entry)
     return kept, dropped
 
 
 def mark_duplicates(entries: list[data.Directive], existing: Iterable[data.Directive]) -> None:
-    """beangulp's deduplicate(): flag the entries the books (or earlier entries) hold."""
+    """beangulp's deduplicate(): flag the entries of one document the books already hold."""
     seen = known_keys(existing)
     for entry in entries:
-        if not isinstance(entry, data.Transaction):
-            continue
-        keys = identity_keys(entry)
-        if keys and keys <= seen:
-            entry.meta[DUPLICATE] = True
-        seen |= keys
+        if isinstance(entry, data.Transaction):
+            keys = identity_keys(entry)
+            if keys and keys <= seen:
+                entry.meta[DUPLICATE] = True
