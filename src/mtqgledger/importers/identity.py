@@ -14,30 +14,23 @@ from collections.abc import Iterable
 
 from beancount.core import data
 
-from mtqgledger.accounts import AccountError, parse_account
+from mtqgledger.accounts import root_of
 
 DUPLICATE = "__duplicate__"  # beangulp's marker
 
 
 def identity_keys(entry: data.Transaction) -> set[tuple]:
     """What makes an imported figure the same figure, once per line it touches."""
-    reference = entry.meta.get("voucher") or entry.meta.get("decision")
+    meta = entry.meta
+    reference = meta.get("voucher") or meta.get("decision")
     if reference is None:
         return set()
     # A voucher's movement is also told apart by its amount; a decision's line is
     # not, so that a changed figure under the same decision is never booked twice.
-    size = str(max(abs(p.units.number) for p in entry.postings)) if "voucher" in entry.meta \
-        else ""
-    keys = set()
-    for posting in entry.postings:
-        try:
-            parsed = parse_account(posting.account)
-        except AccountError:
-            continue
-        if parsed is not None:
-            keys.add((str(reference), str(entry.meta.get("kind", "")), parsed[1].name(),
-                      str(entry.meta.get("detail", "")), size))
-    return keys
+    size = str(max(abs(p.units.number) for p in entry.postings)) if "voucher" in meta else ""
+    kind, detail = str(meta.get("kind", "")), str(meta.get("detail", ""))
+    return {(str(reference), kind, posting.account.split(":", 2)[-1], detail, size)
+            for posting in entry.postings if root_of(posting.account) is not None}
 
 
 def known_keys(existing: Iterable[data.Directive]) -> set[tuple]:

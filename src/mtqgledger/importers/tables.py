@@ -63,7 +63,7 @@ class Sheet:
     def row_texts(self, row: int) -> list[str]:
         return [self.text(row, column) for column in range(1, self.width + 1)]
 
-    @property
+    @functools.cached_property
     def width(self) -> int:
         return max((len(row) for row in self.rows), default=0)
 
