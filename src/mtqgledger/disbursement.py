@@ -17,7 +17,6 @@ rounded only when displayed.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -89,29 +88,49 @@ def _whole_dong(posting: data.Posting, entry: data.Transaction) -> int:
     return int(number)
 
 
+# Which of (plan, payments, advances) a root's postings change, and with which sign.
+_COLUMNS = {Root.ALLOCATED: (0, -1), Root.DISBURSED: (1, 1), Root.ADVANCE: (2, 1)}
+
+
 def movements(entries: Iterable[data.Directive]) -> list[Movement]:
-    """Reduce transactions to per-line, per-day changes of plan, payments and advances."""
-    totals: dict[tuple[Line, datetime.date], list[int]] = defaultdict(lambda: [0, 0, 0])
+    """Reduce transactions to per-line, per-day changes of plan, payments and advances.
+
+    Runs over every posting of a province's history, so each account is
+    parsed once and lines are ranked once rather than compared per movement.
+    """
+    # account -> (line number, column, sign), or None for accounts reports ignore
+    accounts: dict[str, tuple[int, int, int] | None] = {}
+    lines: list[Line] = []
+    numbers: dict[Line, int] = {}
+    totals: dict[tuple[int, datetime.date], list[int]] = {}
     for entry in entries:
         if not isinstance(entry, data.Transaction):
             continue
         for posting in entry.postings:
-            parsed = parse_account(posting.account)
-            if parsed is None:
+            target = accounts.get(posting.account, False)
+            if target is False:
+                parsed = parse_account(posting.account)
+                target = None
+                # Remaining is derived (plan - payments - advances): appropriation is skipped.
+                if parsed is not None and parsed[0] is not Root.APPROPRIATION:
+                    root, line = parsed
+                    if line not in numbers:
+                        numbers[line] = len(lines)
+                        lines.append(line)
+                    target = (numbers[line], *_COLUMNS[root])
+                accounts[posting.account] = target
+            if target is None:
                 continue
-            root, line = parsed
-            if root is Root.APPROPRIATION:
-                continue  # remaining is derived: plan - payments - advances
-            amount = _whole_dong(posting, entry)
-            cell = totals[line, entry.date]
-            if root is Root.ALLOCATED:
-                cell[0] -= amount  # allocations are credits
-            elif root is Root.DISBURSED:
-                cell[1] += amount
-            else:
-                cell[2] += amount
-    ordered = sorted(totals.items(), key=lambda item: (item[0][0].sort_key, item[0][1]))
-    return [Movement(line, day, *cell) for (line, day), cell in ordered]
+            number, column, sign = target
+            key = (number, entry.date)
+            cell = totals.get(key)
+            if cell is None:
+                cell = totals[key] = [0, 0, 0]
+            cell[column] += sign * _whole_dong(posting, entry)
+    rank = {number: place for place, number in
+            enumerate(sorted(range(len(lines)), key=lambda n: lines[n].sort_key))}
+    ordered = sorted(totals.items(), key=lambda item: (rank[item[0][0]], item[0][1]))
+    return [Movement(lines[number], day, *cell) for (number, day), cell in ordered]
 
 
 def figures_by_line(
@@ -120,12 +139,18 @@ def figures_by_line(
     since: datetime.date | None = None,
 ) -> dict[Line, Figures]:
     """Sum the movements dated within [since, as_of] (either end open when None)."""
-    result: dict[Line, Figures] = defaultdict(Figures)
-    for move in table:
-        if (as_of is not None and move.date > as_of) or (since is not None and move.date < since):
+    sums: dict[Line, list[int]] = {}
+    for line, day, plan, payments, advances in table:
+        if (as_of is not None and day > as_of) or (since is not None and day < since):
             continue
-        result[move.line] += Figures(move.plan, move.payments, move.advances)
-    return dict(result)
+        cell = sums.get(line)
+        if cell is None:
+            sums[line] = [plan, payments, advances]
+        else:
+            cell[0] += plan
+            cell[1] += payments
+            cell[2] += advances
+    return {line: Figures(*cell) for line, cell in sums.items()}
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from mtqgledger.entrytext import format_entries
 from mtqgledger.importers.decision import looks_like_decision, read_decision
 from mtqgledger.importers.identity import drop_duplicates, known_keys
 from mtqgledger.importers.tables import ImportProblem
+from mtqgledger.loading import paused_gc
 from mtqgledger.plugins import budget_rules
 
 IMPORT_DIR = "imports"
@@ -229,9 +230,13 @@ def import_files(ledger: Path, files: Sequence[Path], *, dry_run: bool = False,
                  options: dict | None = None,
                  progress: Callable[[str], None] | None = None) -> ImportResult:
     """Import source documents into the books at ``ledger``; see the module docstring."""
-    options = options or {}
-    step = progress or (lambda _label: None)
-    ledger = Path(ledger)
+    with paused_gc():
+        return _import_files(Path(ledger), files, dry_run, options or {},
+                             progress or (lambda _label: None))
+
+
+def _import_files(ledger: Path, files: Sequence[Path], dry_run: bool, options: dict,
+                  step: Callable[[str], None]) -> ImportResult:
     if not ledger.is_file():
         raise ImportFailed(f"{ledger}: không tìm thấy sổ (ledger file not found)")
     step("đọc sổ (loading the books)")

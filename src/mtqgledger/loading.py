@@ -11,12 +11,15 @@ matched by a glob is noticed) and this package's version.
 from __future__ import annotations
 
 import contextlib
+import datetime
+import gc
 import glob
 import hashlib
 import os
 import pickle
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +30,7 @@ from mtqgledger import __version__
 from mtqgledger.disbursement import Movement, ReportError, movements
 from mtqgledger.plugins.budget_rules import RuleConfig
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 @dataclass
@@ -38,6 +41,23 @@ class LoadedBooks:
     movements: list[Movement]
     errors: list[str]
     from_cache: bool = False
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a whole ledger is in memory.
+
+    Loading builds millions of objects that all live until the work is done;
+    the collector would walk them again and again (a third of the time of
+    movements() at 300k transactions) without freeing any.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def cache_dir() -> Path | None:
@@ -61,7 +81,8 @@ def _file_state(path: str) -> tuple[str | None, dict[str, list[str]]]:
         return None, {}
     folder = os.path.dirname(path)
     matches = {}
-    for pattern in _INCLUDE.findall(contents):
+    # Most files (one per plan year) include nothing: skip the regex over them.
+    for pattern in _INCLUDE.findall(contents) if b"include" in contents else ():
         full = os.path.join(folder, pattern.decode("utf-8", "replace"))
         matches[full] = sorted(glob.glob(full))
     return hashlib.sha256(contents).hexdigest(), matches
@@ -93,7 +114,10 @@ def _read_cache(ledger: Path) -> LoadedBooks | None:
             stored = pickle.load(handle)
         if stored["fingerprint"] != _fingerprint(list(stored["fingerprint"]["files"])):
             return None
-        return LoadedBooks(ledger, stored["movements"], stored["errors"], from_cache=True)
+        lines = stored["lines"]
+        table = [Movement(lines[number], datetime.date.fromordinal(day), plan, paid, advanced)
+                 for number, day, plan, paid, advanced in stored["rows"]]
+        return LoadedBooks(ledger, table, stored["errors"], from_cache=True)
     except Exception:  # a stale or damaged cache is only a missed shortcut
         return None
 
@@ -104,7 +128,12 @@ def _write_cache(ledger: Path, files: list[str], books: LoadedBooks) -> None:
         return
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        stored = {"fingerprint": _fingerprint(files), "movements": books.movements,
+        # The distinct lines once, then plain rows: several times faster to pickle
+        # and unpickle than the Movement tuples themselves.
+        numbers: dict = {}
+        rows = [(numbers.setdefault(move.line, len(numbers)), move.date.toordinal(),
+                 move.plan, move.payments, move.advances) for move in books.movements]
+        stored = {"fingerprint": _fingerprint(files), "lines": list(numbers), "rows": rows,
                   "errors": books.errors}
         with tempfile.NamedTemporaryFile("wb", dir=cache.parent, delete=False) as handle:
             pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -134,12 +163,14 @@ def load_books(path: str | Path, *, use_cache: bool = True) -> LoadedBooks:
         raise FileNotFoundError(f"{ledger}: không tìm thấy sổ (ledger file not found)")
     if use_cache and (cached := _read_cache(ledger)) is not None:
         return cached
-    entries, errors, options_map = loader.load_file(str(ledger))
-    messages = [printer.format_error(e) for e in errors]
-    try:
-        table = movements(entries)
-    except ReportError as problem:
-        table, messages = [], [*messages, str(problem)]
+    with paused_gc():
+        entries, errors, options_map = loader.load_file(str(ledger))
+        messages = [printer.format_error(e) for e in errors]
+        try:
+            table = movements(entries)
+        except ReportError as problem:
+            table, messages = [], [*messages, str(problem)]
+        del entries
     books = LoadedBooks(ledger, table, messages)
     if use_cache:
         _write_cache(ledger, _input_files(ledger, options_map), books)
