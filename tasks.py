@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -50,12 +51,14 @@ def install_fingerprint() -> str:
 
 def bootstrap_pip(python: Path) -> None:
     """Install pip into a venv made without it (Debian ships Python without ensurepip)."""
-    with urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=60) as reply:
+    index = "https://pypi.org/pypi/pip/json"
+    with urllib.request.urlopen(index, timeout=60) as reply:
         release = json.load(reply)
     wheel = next(f for f in release["urls"] if f["filename"].endswith(".whl"))
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / wheel["filename"]
-        urllib.request.urlretrieve(wheel["url"], target)
+        # Mirrors may answer with links relative to the index page.
+        urllib.request.urlretrieve(urllib.parse.urljoin(index, wheel["url"]), target)
         digest = hashlib.sha256(target.read_bytes()).hexdigest()
         if digest != wheel["digests"]["sha256"]:
             raise SystemExit(f"pip wheel checksum mismatch: {digest}")
