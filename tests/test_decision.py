@@ -308,3 +308,55 @@ def test_bad_layout_mapping_file(tmp_path):
     mapping = tmp_path / "bad.toml"
     mapping.write_text('[layout]\nheader_row = 7\n', encoding="utf-8")
     assert "bad.toml" in refused(decision_workbook(tmp_path / "qd.xlsx"), mapping=mapping)
+
+
+def test_every_appendix_sheet_is_imported(tmp_path):
+    second = [[line] for line in TITLE] + [
+        [None, None, None, None, None, None, "Đơn vị: triệu đồng"],
+        ["STT", "Nội dung", "Tổng số", "Vốn ĐTPT NSTW", "Vốn sự nghiệp NSTW"],
+        ["1", "Dự án 5: Hỗ trợ nhà ở cho hộ nghèo, hộ cận nghèo", 3, 3, None]]
+    path = decision_workbook(tmp_path / "qd.xlsx", extra_sheets={"PL02": second,
+                                                                 "Ghi chú": [["…"]]})
+    result = read_decision(path)
+    assert [sheet.name for sheet in result.sheets] == ["PL01", "PL02"]
+    assert result.ignored == ["Ghi chú"]
+    pl02 = result.sheets[1].entries
+    assert [e.postings[0].account for e in pl02] == [
+        "Assets:Appropriation:LaiChau:GNBV:DA5:NSTW:DTPT:Y2025"]
+    assert pl02[0].meta["sheet"] == "PL02"
+
+
+def test_three_level_merged_header(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for text in TITLE:
+        sheet.append([text])
+    sheet.append([None, None, None, None, "Đơn vị: triệu đồng"])
+    sheet.append(["STT", "Nội dung", "Kế hoạch vốn năm 2025", None, None, None])  # row 7
+    sheet.append([None, None, "Ngân sách trung ương", None, "Ngân sách địa phương", None])
+    sheet.append([None, None, "Vốn ĐTPT", "Vốn sự nghiệp", "Vốn ĐTPT", "Vốn sự nghiệp"])
+    sheet.merge_cells("C7:F7")
+    sheet.merge_cells("C8:D8")
+    sheet.merge_cells("E8:F8")
+    sheet.merge_cells("A7:A9")
+    sheet.merge_cells("B7:B9")
+    sheet.append(["I", GNBV, 20, 5, None, 2])
+    sheet.append(["1", DA4, 20, 5, None, 2])
+    sheet.append(["a", TDA1, 20, 5, None, 2])
+    book.save(tmp_path / "qd.xlsx")
+    totals = postings_by_account(read_decision(tmp_path / "qd.xlsx").entries)
+    base = "Assets:Appropriation:LaiChau:GNBV:DA4:TDA1"
+    assert totals == {f"{base}:NSTW:DTPT:Y2025": 20_000_000, f"{base}:NSTW:SN:Y2025": 5_000_000,
+                      f"{base}:NSDP:SN:Y2025": 2_000_000,
+                      "Income:Allocated:LaiChau:GNBV:DA4:TDA1:NSTW:DTPT:Y2025": -20_000_000,
+                      "Income:Allocated:LaiChau:GNBV:DA4:TDA1:NSTW:SN:Y2025": -5_000_000,
+                      "Income:Allocated:LaiChau:GNBV:DA4:TDA1:NSDP:SN:Y2025": -2_000_000}
+
+
+def test_fava_loads_the_import_config():
+    from fava.core.ingest import load_import_config
+
+    config = load_import_config(SAMPLES.parent / "import.py")
+    assert set(config.importers) == {"mtqgledger.decision", "mtqgledger.treasury"}
