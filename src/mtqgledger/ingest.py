@@ -22,6 +22,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from beancount import loader
@@ -158,6 +159,32 @@ def _plugin_config(options_map: dict) -> str | None:
     return None
 
 
+def unbalanced(entries: list[data.Directive], options_map: dict) -> list:
+    """Transactions that do not balance.
+
+    Imported entries post whole amounts with no cost or price, so each
+    currency's postings must sum to exactly zero: stricter than Beancount's
+    tolerance, and a fraction of its time on 100,000 entries. Anything else
+    goes through Beancount's own check.
+    """
+    errors, others = [], []
+    for entry in entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        if any(p.cost is not None or p.price is not None or p.units is None
+               for p in entry.postings):
+            others.append(entry)
+            continue
+        sums: dict[str, Decimal] = {}
+        for posting in entry.postings:
+            currency = posting.units.currency
+            sums[currency] = sums.get(currency, 0) + posting.units.number
+        if any(total != 0 for total in sums.values()):
+            errors.append(validation.ValidationError(
+                entry.meta, f"Transaction does not balance: {sums}", entry))
+    return errors + validation.validate_check_transaction_balances(others, options_map)
+
+
 def check_result(existing: list[data.Directive], options_map: dict,
                  added: list[data.Directive]) -> list[str]:
     """Errors of the books with the new entries added: Beancount's checks and the budget rules.
@@ -171,8 +198,11 @@ def check_result(existing: list[data.Directive], options_map: dict,
     """
     added = sorted(added, key=data.entry_sortkey)
     structure = [entry for entry in existing if not isinstance(entry, data.Transaction)]
-    errors = validation.validate(list(heapq.merge(structure, added, key=data.entry_sortkey)),
-                                 options_map)
+    merged = list(heapq.merge(structure, added, key=data.entry_sortkey))
+    errors = [error for check in validation.VALIDATIONS
+              if check is not validation.validate_check_transaction_balances
+              for error in check(merged, options_map)]
+    errors += unbalanced(added, options_map)
     # Both lists are in date order already (the loader sorts the books).
     combined = list(heapq.merge(existing, added, key=data.entry_sortkey))
     if any(isinstance(entry, data.Balance) for entry in structure):
@@ -253,11 +283,12 @@ def _import_files(ledger: Path, files: Sequence[Path], dry_run: bool, options: d
     seen = known_keys(existing)
     batches: dict[str, list[data.Transaction]] = {kind: [] for kind in TARGETS}
     duplicates = 0
-    for document in documents:
+    for number, document in enumerate(documents, start=1):
         kept, dropped = drop_duplicates(document.entries, seen)
         batches[document.kind].extend(kept)
         duplicates += dropped
-        seen |= known_keys(kept)  # a later document repeating this one adds nothing
+        if number < len(documents):
+            seen |= known_keys(kept)  # a later document repeating this one adds nothing
     new = [entry for batch in batches.values() for entry in batch]
     opened = opens_for(new, existing, catalogue)
     folder = ledger.parent / IMPORT_DIR

@@ -110,7 +110,7 @@ class _Checker:
         self.catalogue = catalogue
         self.sources = sources
         self.errors: list[BudgetRuleError] = []
-        self.checked_accounts: dict[str, Line | None] = {}
+        self.checked_accounts: dict[str, tuple[Root | None, Line | None]] = {}
         self.checked_lines: set[Line] = set()
         self.malformed_lines: set[str] = set()
         self.balances: dict[str, Decimal] = collections.defaultdict(Decimal)
@@ -123,11 +123,13 @@ class _Checker:
         meta = entry.meta if entry is not None else NO_SOURCE
         self.errors.append(BudgetRuleError(meta, message, entry))
 
-    def line_of(self, account: str, entry: data.Directive) -> Line | None:
-        """The account's line, checking the account the first time it is seen."""
-        if account in self.checked_accounts:
-            return self.checked_accounts[account]
-        line = None
+    def root_and_line(self, account: str, entry: data.Directive,
+                      ) -> tuple[Root | None, Line | None]:
+        """The account's root and line (None, None outside the model), checked once."""
+        known = self.checked_accounts.get(account)
+        if known is not None:
+            return known
+        root = line = None
         try:
             parsed = parse_account(account)
         except AccountError as problem:
@@ -137,16 +139,16 @@ class _Checker:
                 self.error(entry, f"Tài khoản sai mô hình (account model): {problem}")
         else:
             if parsed is not None:
-                line = parsed[1]
+                root, line = parsed
                 if line not in self.checked_lines:  # one report per line, not per root
                     self.checked_lines.add(line)
                     for problem in check_line(line, self.catalogue, self.sources):
                         self.error(entry, f"Dòng vốn {line.name()}: {problem}")
-        self.checked_accounts[account] = line
-        return line
+        self.checked_accounts[account] = (root, line) if line is not None else (None, None)
+        return self.checked_accounts[account]
 
     def open(self, entry: data.Open) -> None:
-        self.line_of(entry.account, entry)
+        self.root_and_line(entry.account, entry)
 
     def transaction(self, entry: data.Transaction) -> None:
         if entry.date != self.day:
@@ -154,20 +156,19 @@ class _Checker:
             self.day = entry.date
         model_postings = []
         for posting in entry.postings:
-            line = self.line_of(posting.account, entry)
+            root, line = self.root_and_line(posting.account, entry)
             if line is not None:
-                model_postings.append((posting, line))
+                model_postings.append((posting, root, line))
         if not model_postings:
             return
         self.check_provenance(entry)
-        spends = any(parse_account(p.account)[0] in SPENDING_ROOTS for p, _ in model_postings)
-        for posting, line in model_postings:
+        spends = any(root in SPENDING_ROOTS for _, root, _ in model_postings)
+        for posting, root, line in model_postings:
             units = posting.units
             if units.currency != "VND" or units.number != units.number.to_integral_value():
                 self.error(entry, f"{posting.account}: số tiền phải là đồng nguyên (whole VND), "
                                   f"found {units}")
                 continue
-            root = parse_account(posting.account)[0]
             if root is Root.APPROPRIATION:
                 if units.number > 0 and line.is_extended and not spends:
                     self.register_extension(entry, line)  # not a giảm chi paying money back
