@@ -27,6 +27,7 @@ from beancount.core import data
 
 from mtqgledger.accounts import Line, Root, parse_account
 from mtqgledger.catalogue import Catalogue
+from mtqgledger.titles import capital_title, line_title, source_title
 
 LEVELS = ("program", "project", "subproject", "line")
 SPLITS = ("capital", "source", "plan_year")
@@ -235,10 +236,6 @@ class DisbursementReport:
         return matches[0]
 
 
-_SOURCE_TITLES_FALLBACK = {"NSTW": "Ngân sách trung ương", "NSDP": "Ngân sách địa phương"}
-_CAPITAL_TITLES = {"DTPT": "Vốn đầu tư phát triển", "SN": "Vốn sự nghiệp"}
-
-
 class _Titles:
     """Vietnamese titles for codes, from the catalogue."""
 
@@ -247,11 +244,10 @@ class _Titles:
         self.budget_year = budget_year
 
     def source(self, code: str) -> str:
-        known = self.catalogue.sources.get(code)
-        return known.title_vi if known else _SOURCE_TITLES_FALLBACK.get(code, code)
+        return source_title(self.catalogue, code)
 
     def capital(self, code: str) -> str:
-        return _CAPITAL_TITLES.get(code, code)
+        return capital_title(self.catalogue, code)
 
     def province(self, code: str) -> str:
         known = self.catalogue.provinces.get(code)
@@ -266,10 +262,7 @@ class _Titles:
         return f"Vốn năm {year} kéo dài sang {self.budget_year}"
 
     def line(self, line: Line) -> str:
-        text = f"{self.source(line.source)} – {self.capital(line.capital)} – KH {line.plan_year}"
-        if line.extended_into is not None:
-            text += f" kéo dài sang {line.extended_into}"
-        return text
+        return line_title(self.catalogue, line, with_item=False)
 
 
 def _sum(figures: Iterable[Figures]) -> Figures:

@@ -3,12 +3,14 @@
 1. Each file is identified (allocation decision or treasury statement) and read.
 2. What the books already hold is dropped: an allocation is the same if it has
    the same decision, line and detail row; a treasury movement if it has the same
-   voucher, kind and line (not beangulp's ±2-day similarity).
+   voucher, kind, line and amount (not beangulp's ±2-day similarity); see
+   importers/identity.py.
 3. The rest, with ``open`` directives for lines not yet open, is appended to
    include files beside the ledger (``imports/decisions.beancount``,
    ``imports/treasury.beancount``, ``imports/accounts.beancount``).
-4. The result is checked in full, Beancount's validation and the budget rules,
-   before anything is written; then each file is replaced atomically.
+4. The result is checked in full before anything is written (Beancount's
+   validations and the budget rules over the books plus the new entries); then
+   each file is replaced atomically.
 
 On any error nothing on disk changes.
 """
@@ -30,7 +32,7 @@ from beancount.core import data
 from beancount.ops import balance, validation
 from beancount.parser import printer
 
-from mtqgledger.accounts import ROOT_TITLES, Line, Root, parse_account
+from mtqgledger.accounts import ROOT_TITLES, Root, parse_account
 from mtqgledger.catalogue import Catalogue, load_catalogue
 from mtqgledger.entrytext import format_entries
 from mtqgledger.importers.decision import looks_like_decision, read_decision
@@ -38,6 +40,7 @@ from mtqgledger.importers.identity import drop_duplicates, known_keys
 from mtqgledger.importers.tables import ImportProblem
 from mtqgledger.loading import paused_gc
 from mtqgledger.plugins import budget_rules
+from mtqgledger.titles import line_title
 
 IMPORT_DIR = "imports"
 TARGETS = {"decision": "decisions.beancount", "treasury": "treasury.beancount"}
@@ -137,19 +140,10 @@ def opens_for(entries: Iterable[data.Transaction], existing: Iterable[data.Direc
         root, line = parsed
         start = datetime.date(line.budget_year, 1, 1)
         meta = data.new_metadata("<mtqg import>", 0,
-                                 {"name": _line_title(line, catalogue),
+                                 {"name": line_title(catalogue, line),
                                   "role": ROOT_TITLES[root]})
         result.append(data.Open(meta, min(start, used), account, ["VND"], None))
     return result
-
-
-def _line_title(line: Line, catalogue: Catalogue) -> str:
-    title = catalogue.title(line.item_path) or "/".join(line.item_path)
-    source = catalogue.sources.get(line.source)
-    capital = {"DTPT": "Vốn đầu tư phát triển", "SN": "Vốn sự nghiệp"}.get(line.capital)
-    text = f"{title} – {source.title_vi if source else line.source} – {capital} – " \
-           f"KH {line.plan_year}"
-    return text + (f" kéo dài sang {line.extended_into}" if line.extended_into else "")
 
 
 def _plugin_config(options_map: dict) -> str | None:

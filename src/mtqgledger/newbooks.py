@@ -8,8 +8,7 @@ from pathlib import Path
 
 from mtqgledger.accounts import ROOT_TITLES, Line, Root
 from mtqgledger.catalogue import Catalogue, Node
-
-CAPITAL_TITLES = {"DTPT": "Vốn đầu tư phát triển", "SN": "Vốn sự nghiệp"}
+from mtqgledger.titles import line_title
 
 
 class BooksExist(FileExistsError):
@@ -52,9 +51,8 @@ def open_directives(catalogue: Catalogue, province: str, programs: Sequence[str]
     sources = sorted(sources or catalogue.default_sources())
     opened = opened or datetime.date(year, 1, 1)
     blocks = []
-    for line, node in lines_for(catalogue, province, programs, year, sources):
-        source = catalogue.sources[line.source].title_vi
-        title = f"{node.title_vi} – {source} – {CAPITAL_TITLES[line.capital]} – KH {year}"
+    for line, _ in lines_for(catalogue, province, programs, year, sources):
+        title = line_title(catalogue, line)
         for root in Root:
             blocks.append(f'{opened} open {line.account(root)} VND\n'
                           f'  name: "{_quote(title)}"\n'

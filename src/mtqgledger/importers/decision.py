@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import beangulp
 from beancount.core import amount, data
 
 from mtqgledger.accounts import Line, Root
 from mtqgledger.catalogue import Catalogue, LookupFailed, Node, load_catalogue, normalise
+from mtqgledger.importers.base import WorkbookImporter
 from mtqgledger.importers.cells import (
     CellError,
     NumberStyle,
@@ -29,7 +29,6 @@ from mtqgledger.importers.cells import (
     unit_factor,
 )
 from mtqgledger.importers.hierarchy import RANK_TOTAL, Row, build_tree, marker_rank, walk
-from mtqgledger.importers.identity import mark_duplicates
 from mtqgledger.importers.layout import (
     CAPITALS,
     SOURCES,
@@ -441,35 +440,21 @@ def looks_like_decision(path: str | Path) -> bool:
     return False
 
 
-class DecisionImporter(beangulp.Importer):
+class DecisionImporter(WorkbookImporter):
     """beangulp importer for allocation decisions (Excel appendices)."""
 
-    def __init__(self, catalogue: Catalogue | None = None, **options: object):
-        self.catalogue = catalogue
-        self.options = options
-
-    @property
-    def name(self) -> str:
-        return "mtqgledger.decision"
+    code = "decision"
+    root = Root.ALLOCATED
 
     def identify(self, filepath: str) -> bool:
         return looks_like_decision(filepath)
-
-    def account(self, filepath: str) -> str:
-        return Root.ALLOCATED.value
 
     def date(self, filepath: str) -> datetime.date | None:
         result = self.read(filepath)
         return result.info.date if result.info else None
 
-    def filename(self, filepath: str) -> str | None:
-        return None
-
-    def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
-        mark_duplicates(entries, existing)
-
     def read(self, filepath: str) -> DecisionResult:
-        return read_decision(filepath, self.catalogue or load_catalogue(), **self.options)
+        return read_decision(filepath, self.catalogue, **self.options)
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
         return list(self.read(filepath).entries)

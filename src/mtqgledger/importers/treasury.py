@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import beangulp
 from beancount.core import amount, data
 
 from mtqgledger.accounts import Line, Root
 from mtqgledger.catalogue import Catalogue, LookupFailed, Node, load_catalogue, normalise
+from mtqgledger.importers.base import WorkbookImporter
 from mtqgledger.importers.cells import (
     CellError,
     NumberStyle,
@@ -40,7 +40,6 @@ from mtqgledger.importers.cells import (
     to_dong,
     unit_factor,
 )
-from mtqgledger.importers.identity import mark_duplicates
 from mtqgledger.importers.layout import CAPITALS, SOURCES
 from mtqgledger.importers.tables import (
     ImportProblem,
@@ -886,35 +885,21 @@ def looks_like_statement(path: str | Path) -> bool:
     return False
 
 
-class TreasuryImporter(beangulp.Importer):
+class TreasuryImporter(WorkbookImporter):
     """beangulp importer for State Treasury (KBNN) statements."""
 
-    def __init__(self, catalogue: Catalogue | None = None, **options: object):
-        self.catalogue = catalogue
-        self.options = options
-
-    @property
-    def name(self) -> str:
-        return "mtqgledger.treasury"
+    code = "treasury"
+    root = Root.DISBURSED
 
     def identify(self, filepath: str) -> bool:
         return looks_like_statement(filepath)
-
-    def account(self, filepath: str) -> str:
-        return Root.DISBURSED.value
 
     def date(self, filepath: str) -> datetime.date | None:
         entries = self.read(filepath).entries
         return max((entry.date for entry in entries), default=None)
 
-    def filename(self, filepath: str) -> str | None:
-        return None
-
-    def deduplicate(self, entries: data.Entries, existing: data.Entries) -> None:
-        mark_duplicates(entries, existing)
-
     def read(self, filepath: str, existing: Sequence[data.Directive] = ()) -> StatementResult:
-        return read_statement(filepath, self.catalogue or load_catalogue(), existing=existing,
+        return read_statement(filepath, self.catalogue, existing=existing,
                               **self.options)
 
     def extract(self, filepath: str, existing: data.Entries) -> data.Entries:
