@@ -684,3 +684,26 @@ def test_unbalanced_entries_are_caught_exactly() -> None:
     from beancount.parser import options
 
     assert unbalanced([with_cost], dict(options.OPTIONS_DEFAULTS)) == []
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_staged_files_are_written_only_when_committed(tmp_path: Path, parallel: bool) -> None:
+    from mtqgledger.ingest import ImportFailed, _fill_while, _Staged
+
+    target = tmp_path / "imports" / "treasury.beancount"
+    staged = _Staged([target])
+    problems = _fill_while(staged, lambda: {target: "; nội dung mới\n"}, lambda: ["lỗi"],
+                           parallel=parallel)
+    assert problems == ["lỗi"] and not target.exists()  # filled, not yet committed
+    staged.commit()
+    assert target.read_text(encoding="utf-8") == "; nội dung mới\n"
+
+    def broken() -> dict[Path, str]:
+        raise OSError("đĩa đầy")
+
+    again = _Staged([target])
+    with pytest.raises((ImportFailed, OSError)):
+        _fill_while(again, broken, lambda: [], parallel=parallel)
+    again.discard()
+    assert target.read_text(encoding="utf-8") == "; nội dung mới\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["treasury.beancount"]

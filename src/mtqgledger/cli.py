@@ -200,7 +200,7 @@ def import_documents(files: tuple[Path, ...], ledger: Path, dry_run: bool, **opt
 
     if options.get("date") is not None:
         options["date"] = options["date"].date()
-    stages = len(files) + 3
+    stages = len(files) + 2  # loading the books, each file, checking and writing
     bar = click.progressbar(length=stages, label="Đang nhập", file=sys.stderr) \
         if sys.stderr.isatty() else None
     try:

@@ -17,6 +17,7 @@ On any error nothing on disk changes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import heapq
 import os
@@ -36,7 +37,7 @@ from mtqgledger.accounts import ROOT_TITLES, Root, parse_account
 from mtqgledger.catalogue import Catalogue, load_catalogue
 from mtqgledger.entrytext import format_entries
 from mtqgledger.importers.decision import looks_like_decision, read_decision
-from mtqgledger.importers.identity import drop_duplicates, known_keys
+from mtqgledger.importers.identity import drop_duplicates, known_keys, reference
 from mtqgledger.importers.tables import ImportProblem
 from mtqgledger.loading import paused_gc
 from mtqgledger.plugins import budget_rules
@@ -75,18 +76,17 @@ class ImportResult:
         """By (kind, source, capital): the plan change of decisions, the money moved by vouchers."""
         sums: dict[tuple[str, str, str], int] = defaultdict(int)
         for entry in self.added:
-            lines = [parsed for posting in entry.postings
-                     if (parsed := parse_account(posting.account)) is not None]
-            if not lines:
+            parsed = [(posting, found) for posting in entry.postings
+                      if (found := parse_account(posting.account)) is not None]
+            if not parsed:
                 continue
-            _, line = lines[0]
+            line = parsed[0][1][1]
             key = (str(entry.meta.get("kind", "")), line.source, line.capital)
             if "decision" in entry.meta:
-                sums[key] -= sum(int(p.units.number) for p in entry.postings
-                                 if parse_account(p.account)[0] is Root.ALLOCATED)
+                sums[key] -= sum(int(p.units.number) for p, (root, _) in parsed
+                                 if root is Root.ALLOCATED)
             else:
-                sums[key] += sum(int(p.units.number) for p in entry.postings
-                                 if p.units.number > 0)
+                sums[key] += sum(int(p.units.number) for p, _ in parsed if p.units.number > 0)
         return dict(sums)
 
 
@@ -223,31 +223,78 @@ def _include_lines(main_text: str, targets: Iterable[Path], loaded: Iterable[str
     return main_text.rstrip("\n") + "\n" + block
 
 
-def _write_all(contents: dict[Path, str]) -> None:
-    """Write every file through a temporary beside it, then rename them all."""
-    staged = []
-    try:
-        for target, text in contents.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=target.parent,
-                                                     prefix=f".{target.name}.")
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            if target.exists():
-                mode = target.stat().st_mode & 0o777
-            else:  # mkstemp makes 0600 files; a new file gets what the umask allows
-                umask = os.umask(0)
-                os.umask(umask)
-                mode = 0o666 & ~umask
-            os.chmod(temporary, mode)
-            staged.append((temporary, target))
-        # Included files first, the main file (which may gain include lines) last.
-        for temporary, target in staged:
+class _Staged:
+    """Files written beside their targets under temporary names, renamed only on commit."""
+
+    def __init__(self, targets: Sequence[Path]):
+        self.files: list[tuple[str, Path]] = []
+        try:
+            for target in targets:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                descriptor, temporary = tempfile.mkstemp(dir=target.parent,
+                                                         prefix=f".{target.name}.")
+                os.close(descriptor)
+                if target.exists():
+                    mode = target.stat().st_mode & 0o777
+                else:  # mkstemp makes 0600 files; a new file gets what the umask allows
+                    umask = os.umask(0)
+                    os.umask(umask)
+                    mode = 0o666 & ~umask
+                os.chmod(temporary, mode)
+                self.files.append((temporary, target))
+        except BaseException:
+            self.discard()
+            raise
+
+    def fill(self, texts: dict[Path, str]) -> None:
+        for temporary, target in self.files:
+            with open(temporary, "w", encoding="utf-8") as handle:
+                handle.write(texts[target])
+
+    def commit(self) -> None:
+        # In order: included files first, the main file (gaining include lines) last.
+        for temporary, target in self.files:
             os.replace(temporary, target)
-        staged = []
+        self.files = []
+
+    def discard(self) -> None:
+        for temporary, _ in self.files:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        self.files = []
+
+
+# Below this many entries formatting is quick and a second process is not worth it.
+PARALLEL_FROM = 20_000
+
+
+def _fill_while(staged: _Staged, make_texts: Callable[[], dict[Path, str]],
+                work: Callable[[], list[str]], parallel: bool) -> list[str]:
+    """Run ``work`` (the check) while the staged files are formatted and written.
+
+    With ``parallel`` on a POSIX system a forked child formats and writes, using
+    the second core; it shares the parent's entries instead of receiving copies.
+    Returns ``work``'s result; raises ImportFailed if writing failed.
+    """
+    if not (parallel and hasattr(os, "fork")):
+        staged.fill(make_texts())
+        return work()
+    child = os.fork()
+    if child == 0:  # the child: format, write, and leave without running any cleanup
+        code = 1
+        try:
+            staged.fill(make_texts())
+            code = 0
+        finally:
+            os._exit(code)
+    try:
+        problems = work()
     finally:
-        for temporary, _ in staged:
-            os.unlink(temporary)
+        _, status = os.waitpid(child, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise ImportFailed("không ghi được các tệp tạm (could not write the staged files); "
+                           "không ghi gì (nothing written)")
+    return problems
 
 
 def import_files(ledger: Path, files: Sequence[Path], *, dry_run: bool = False,
@@ -274,7 +321,9 @@ def _import_files(ledger: Path, files: Sequence[Path], dry_run: bool, options: d
     for path in files:
         step(f"đọc {Path(path).name}")
         documents.append(read_document(Path(path), existing, catalogue, options))
-    seen = known_keys(existing)
+    cited = {ref for document in documents for entry in document.entries
+             if (ref := reference(entry)) is not None}
+    seen = known_keys(existing, among=cited)
     batches: dict[str, list[data.Transaction]] = {kind: [] for kind in TARGETS}
     duplicates = 0
     for number, document in enumerate(documents, start=1):
@@ -289,31 +338,44 @@ def _import_files(ledger: Path, files: Sequence[Path], dry_run: bool, options: d
     result = ImportResult(documents, new, opened, duplicates, [])
     if not new or dry_run:
         return result
-    step("kiểm tra kết quả (checking the result)")
-    problems = check_result(list(existing), options_map, [*opened, *new])
-    if problems:
-        raise ImportFailed(f"{len(problems)} lỗi khi kiểm tra sổ sau khi nhập; không ghi gì "
-                           "(the result fails the checks; nothing written):\n"
-                           + "\n".join(problems[:20]))
-    step("ghi sổ (writing)")
-    contents: dict[Path, str] = {}
-    if opened:
-        contents[folder / ACCOUNTS_FILE] = format_entries(opened)
-    for kind, batch in batches.items():
-        if batch:
-            sources = ", ".join(d.path.name for d in documents if d.kind == kind)
-            contents[folder / TARGETS[kind]] = (
-                f"\n; Nhập từ {sources} ({KIND_TITLES[kind]})\n\n" + format_entries(batch))
-    final = {}
-    for path, text in contents.items():
-        before = path.read_text(encoding="utf-8") if path.exists() else \
-            "; Tạo bởi mtqg import. Không sửa tay các dòng đã nhập.\n"
-        final[path] = before.rstrip("\n") + "\n" + text
+    # Which files change, and their new texts (made in a second process when large).
+    sources = {kind: ", ".join(d.path.name for d in documents if d.kind == kind)
+               for kind in TARGETS}
+    targets = ([folder / ACCOUNTS_FILE] if opened else []) + \
+        [folder / TARGETS[kind] for kind, batch in batches.items() if batch]
     main_text = ledger.read_text(encoding="utf-8")
-    updated = _include_lines(main_text, sorted(final), options_map.get("include", []))
-    if updated != main_text:
-        final[ledger] = updated
-    _write_all(final)
-    result.written = list(final)
-    return result
+    updated_main = _include_lines(main_text, sorted(targets), options_map.get("include", []))
+    if updated_main != main_text:
+        targets.append(ledger)
 
+    def make_texts() -> dict[Path, str]:
+        added = {folder / ACCOUNTS_FILE: format_entries(opened)} if opened else {}
+        for kind, batch in batches.items():
+            if batch:
+                added[folder / TARGETS[kind]] = (
+                    f"\n; Nhập từ {sources[kind]} ({KIND_TITLES[kind]})\n\n"
+                    + format_entries(batch))
+        texts = {}
+        for path, text in added.items():
+            before = path.read_text(encoding="utf-8") if path.exists() else \
+                "; Tạo bởi mtqg import. Không sửa tay các dòng đã nhập.\n"
+            texts[path] = before.rstrip("\n") + "\n" + text
+        texts[ledger] = updated_main
+        return texts
+
+    step("kiểm tra và ghi (checking and writing)")
+    staged = _Staged(targets)
+    try:
+        problems = _fill_while(staged, make_texts,
+                               lambda: check_result(list(existing), options_map,
+                                                    [*opened, *new]),
+                               parallel=len(new) >= PARALLEL_FROM)
+        if problems:
+            raise ImportFailed(f"{len(problems)} lỗi khi kiểm tra sổ sau khi nhập; không ghi "
+                               "gì (the result fails the checks; nothing written):\n"
+                               + "\n".join(problems[:20]))
+        staged.commit()
+    finally:
+        staged.discard()
+    result.written = targets
+    return result

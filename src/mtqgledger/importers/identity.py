@@ -33,11 +33,19 @@ def identity_keys(entry: data.Transaction) -> set[tuple]:
             for posting in entry.postings if root_of(posting.account) is not None}
 
 
-def known_keys(existing: Iterable[data.Directive]) -> set[tuple]:
-    """The identities of every transaction the books hold."""
+def reference(entry: data.Transaction) -> str | None:
+    """The voucher or decision an entry cites."""
+    cited = entry.meta.get("voucher") or entry.meta.get("decision")
+    return None if cited is None else str(cited)
+
+
+def known_keys(existing: Iterable[data.Directive], among: set[str] | None = None,
+               ) -> set[tuple]:
+    """The identities of the transactions the books hold (only those citing ``among``)."""
     seen: set[tuple] = set()
     for entry in existing:
-        if isinstance(entry, data.Transaction):
+        if isinstance(entry, data.Transaction) and (
+                among is None or reference(entry) in among):
             seen |= identity_keys(entry)
     return seen
 
@@ -45,10 +53,11 @@ def known_keys(existing: Iterable[data.Directive]) -> set[tuple]:
 def drop_duplicates(new: Iterable[data.Transaction], seen: set[tuple],
                     ) -> tuple[list[data.Transaction], int]:
     """The entries of one document whose identity is not in ``seen`` (the books so far)."""
+    cited = {key[0] for key in seen}
     kept, dropped = [], 0
     for entry in new:
-        keys = identity_keys(entry)
-        if keys and keys <= seen:
+        # Most imported entries cite a voucher the books have never seen: no key needed.
+        if reference(entry) in cited and (keys := identity_keys(entry)) and keys <= seen:
             dropped += 1
         else:
             kept.append(entry)
