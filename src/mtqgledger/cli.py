@@ -193,6 +193,14 @@ def import_documents(files: tuple[Path, ...], ledger: Path, dry_run: bool, **opt
       mtqg import importers/samples/QD-35-giao-von-2025.xlsx --ledger so/main.beancount
       mtqg import bang-ke.xlsx --ledger so/main.beancount --dry-run
     """
+    from mtqgledger.loading import paused_gc
+
+    with paused_gc():  # the summary below still walks every imported entry
+        _import_and_summarise(files, ledger, dry_run, options)
+
+
+def _import_and_summarise(files: tuple[Path, ...], ledger: Path, dry_run: bool,
+                          options: dict) -> None:
     from mtqgledger.entrytext import format_entries
     from mtqgledger.formatting import format_amount
     from mtqgledger.importers.tables import ImportProblem
