@@ -36,7 +36,9 @@ from mtqgledger.importers.layout import (
     TITLE,
     Layout,
     classify_columns,
+    default_from_title,
     load_mapping,
+    program_in_title,
 )
 from mtqgledger.importers.tables import (
     ImportProblem,
@@ -141,11 +143,6 @@ def read_info(lines: Sequence[str], catalogue: Catalogue, sheet: Sheet, *,
     return DecisionInfo(number, date, province, plan_year, kind)
 
 
-def _default_from_title(lines: Sequence[str], table: dict[str, tuple[str, ...]]) -> str | None:
-    found = {key for key, keywords in table.items() if any(matches(t, keywords) for t in lines)}
-    return found.pop() if len(found) == 1 else None
-
-
 def find_layout(sheet: Sheet, *, source: str | None = None, capital: str | None = None,
                 mapping: Path | None = None) -> Layout | None:
     """The sheet's table layout, or None if the sheet is not an appendix."""
@@ -171,8 +168,8 @@ def find_layout(sheet: Sheet, *, source: str | None = None, capital: str | None 
         sheet.row_texts(last)) else last - 1)
     above = title_lines(sheet, header)
     return classify_columns(sheet, labels, header, last + 1,
-                            source or _default_from_title(above, SOURCES),
-                            capital or _default_from_title(above, CAPITALS))
+                            source or default_from_title(above, SOURCES),
+                            capital or default_from_title(above, CAPITALS))
 
 
 def _unit(sheet: Sheet, layout: Layout) -> int:
@@ -328,18 +325,6 @@ def _line_rows(root: Row, catalogue: Catalogue, program: tuple[str, ...], sheet:
     return booked
 
 
-def _program_context(lines: Sequence[str], catalogue: Catalogue) -> tuple[str, ...]:
-    """The programme a sheet's title names, so rows may list projects only."""
-    folded_lines = [normalise(text) for text in lines]
-    # Longest title first: the 2026-2035 programme's title contains the older ones'.
-    for program in sorted(catalogue.programs.values(), key=lambda p: -len(p.title_vi)):
-        title = normalise(program.title_vi)
-        bare = title.removeprefix("chuong trinh mtqg ").removeprefix("chuong trinh ")
-        if any(title in line or (bare and bare in line) for line in folded_lines):
-            return program.path
-    return ()
-
-
 def parse_sheet(sheet: Sheet, layout: Layout, info: DecisionInfo, catalogue: Catalogue,
                 ) -> SheetResult:
     """Entries of one appendix sheet, after every sum in it has been checked."""
@@ -352,7 +337,7 @@ def parse_sheet(sheet: Sheet, layout: Layout, info: DecisionInfo, catalogue: Cat
     for row in walk(root):
         if not row.of_which:
             _check_sums(row, layout, factor, decimals, sheet, row.title or "TỔNG SỐ")
-    program = _program_context(title_lines(sheet, layout.header_row), catalogue)
+    program = program_in_title(title_lines(sheet, layout.header_row), catalogue)
     booked = _line_rows(root, catalogue, program, sheet)
     entries = [entry for line_row in booked
                for entry in _entries_for(line_row, layout, factor, info, sheet, catalogue)]

@@ -8,9 +8,11 @@ docs/importers.md).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mtqgledger.catalogue import Catalogue, normalise
 from mtqgledger.importers.tables import ImportProblem, Sheet, matches
 
 STT = ("stt", "so tt", "tt", "so thu tu")
@@ -168,3 +170,21 @@ def load_mapping(mapping: Path) -> Layout:
             raise
         raise ImportProblem(mapping, f"tệp mô tả bố cục không hợp lệ (bad layout mapping: "
                                      f"{type(error).__name__}: {error})") from None
+
+
+def default_from_title(lines: Sequence[str], table: dict[str, tuple[str, ...]]) -> str | None:
+    """The one source (or capital type) the title lines name, or None if none or several."""
+    found = {key for key, keywords in table.items() if any(matches(t, keywords) for t in lines)}
+    return found.pop() if len(found) == 1 else None
+
+
+def program_in_title(lines: Sequence[str], catalogue: Catalogue) -> tuple[str, ...]:
+    """The programme a sheet's title names, so rows or columns may leave it out."""
+    folded_lines = [normalise(text) for text in lines]
+    # Longest title first: the 2026-2035 programme's title contains the older ones'.
+    for program in sorted(catalogue.programs.values(), key=lambda p: -len(p.title_vi)):
+        title = normalise(program.title_vi)
+        bare = title.removeprefix("chuong trinh mtqg ").removeprefix("chuong trinh ")
+        if any(title in line or (bare and bare in line) for line in folded_lines):
+            return program.path
+    return ()

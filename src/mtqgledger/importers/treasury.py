@@ -40,7 +40,7 @@ from mtqgledger.importers.cells import (
     to_dong,
     unit_factor,
 )
-from mtqgledger.importers.layout import CAPITALS, SOURCES
+from mtqgledger.importers.layout import CAPITALS, SOURCES, default_from_title, program_in_title
 from mtqgledger.importers.tables import (
     ImportProblem,
     Sheet,
@@ -285,25 +285,6 @@ def _province_in(line: str, catalogue: Catalogue) -> str | None:
     return None
 
 
-def _default_from_title(lines: Sequence[str], table: dict[str, tuple[str, ...]]) -> str | None:
-    found = {key for key, keywords in table.items() if any(matches(t, keywords) for t in lines)}
-    return found.pop() if len(found) == 1 else None
-
-
-def _program_in(lines: Sequence[str], programmes: Catalogue) -> tuple[str, ...]:
-    """The programme a title line names ("… CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG")."""
-    for line in lines:
-        folded = normalise(line)
-        start = folded.find("chuong trinh")
-        if start < 0:
-            continue
-        try:
-            return programmes.find(folded[start:]).path
-        except LookupFailed:
-            continue
-    return ()
-
-
 def _amount_unit(columns: Columns) -> int | None:
     """A unit written in the amount header, e.g. 'Số tiền (triệu đồng)'."""
     for inside in _PARENTHESES.findall(columns.labels.get(AMOUNT, "")):
@@ -328,8 +309,8 @@ def read_info(sheet: Sheet, columns: Columns, programmes: Catalogue, catalogue: 
             plan_year = int(match.group(1))
     factor = next((f for line in lines if (f := unit_factor(line)) is not None), None)
     factor = factor or _amount_unit(columns) or 1  # treasury vouchers are kept in đồng
-    return SheetInfo(province, plan_year, factor, _default_from_title(lines, SOURCES),
-                     _default_from_title(lines, CAPITALS), _program_in(lines, programmes))
+    return SheetInfo(province, plan_year, factor, default_from_title(lines, SOURCES),
+                     default_from_title(lines, CAPITALS), program_in_title(lines, programmes))
 
 
 # ---------------------------------------------------------------------------------------
