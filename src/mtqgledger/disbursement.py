@@ -17,6 +17,7 @@ rounded only when displayed.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,7 +31,6 @@ from mtqgledger.catalogue import Catalogue
 from mtqgledger.titles import capital_title, line_title, source_title
 
 LEVELS = ("program", "project", "subproject", "line")
-SPLITS = ("capital", "source", "plan_year")
 
 
 class ReportError(ValueError):
@@ -195,6 +195,11 @@ class ReportRow:
         return "current" if self.plan_year == self.budget_year else "extended"
 
     @property
+    def node(self) -> tuple:
+        """The hierarchy node a row belongs to (its breakdown rows share it)."""
+        return (self.level, self.province, self.program, self.project, self.subproject)
+
+    @property
     def is_split(self) -> bool:
         """True for a capital / source / plan-year breakdown row of a node."""
         return self.level != "line" and any(
@@ -221,6 +226,28 @@ class DisbursementReport:
     @property
     def total(self) -> ReportRow:
         return self.rows[0]
+
+    @functools.cached_property
+    def _extended_by_node(self) -> dict[tuple, int]:
+        totals: dict[tuple, int] = {}
+        for row in self.rows:
+            if row.level != "line" and row.phase == "extended":
+                totals[row.node] = totals.get(row.node, 0) + row.plan
+        return totals
+
+    @property
+    def has_extended(self) -> bool:
+        """True if earlier years' money extended into the budget year is in the report."""
+        return bool(self._extended_by_node)
+
+    def extended_plan(self, row: ReportRow) -> int:
+        """Of a row's plan, the money of earlier years extended into the budget year.
+
+        Known per node and for plan-year breakdown rows; capital and source
+        breakdown rows carry 0, as the report has no capital × plan-year split.
+        """
+        own = row.plan if row.phase == "extended" else 0
+        return own if row.is_split else self._extended_by_node.get(row.node, own)
 
     def find(self, **keys: object) -> ReportRow:
         """The unique row whose keys equal ``keys`` and whose other keys are None."""

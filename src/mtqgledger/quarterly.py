@@ -6,9 +6,7 @@ what the quarterly form adds: the plan extended from earlier years, the amount
 disbursed within the quarter and the same quarter's cumulative ratio a year
 earlier. No figure is computed a second way.
 
-The extended share is known per node (programme, project, sub-project) and for
-plan-year breakdown rows; the report has no capital × plan-year cross split,
-so capital and source breakdown rows carry 0 there for now.
+The extended share comes from DisbursementReport.extended_plan (see its limits).
 """
 
 from __future__ import annotations
@@ -73,16 +71,6 @@ class QuarterRow:
     ratio_a_year_earlier: Decimal | None
 
 
-def _extended_plan(report: DisbursementReport) -> dict[tuple, int]:
-    """Per node (split rows excluded), the plan of its plan-year rows of earlier years."""
-    totals: dict[tuple, int] = {}
-    for row in report.rows:
-        if row.level != "line" and row.phase == "extended":
-            node = (row.level, row.province, row.program, row.project, row.subproject)
-            totals[node] = totals.get(node, 0) + row.plan
-    return totals
-
-
 def quarterly_rows(table: Iterable[Movement], catalogue: Catalogue, quarter: Quarter, *,
                    province: str | None = None, program: str | None = None,
                    by: str = "subproject") -> list[QuarterRow]:
@@ -98,16 +86,11 @@ def quarterly_rows(table: Iterable[Movement], catalogue: Catalogue, quarter: Qua
               report(quarter.start - datetime.timedelta(days=1), quarter.year).rows}
     earlier = quarter.a_year_earlier()
     last_year = {_key(row): row for row in report(earlier.end, earlier.year).rows}
-    extended = _extended_plan(at_end)
     result = []
     for row in at_end.rows:
-        node = (row.level, row.province, row.program, row.project, row.subproject)
         start = before.get(_key(row))
         previous = last_year.get(_key(row))
-        own_extended = row.plan if row.phase == "extended" else 0
-        result.append(QuarterRow(
-            row,
-            extended.get(node, own_extended) if not row.is_split else own_extended,
-            row.disbursed - (start.disbursed if start else 0),
-            previous.ratio if previous else None))
+        result.append(QuarterRow(row, at_end.extended_plan(row),
+                                 row.disbursed - (start.disbursed if start else 0),
+                                 previous.ratio if previous else None))
     return result

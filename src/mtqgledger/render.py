@@ -62,10 +62,6 @@ def to_csv(report: DisbursementReport) -> str:
     return buffer.getvalue()
 
 
-def _node_key(row: ReportRow) -> tuple:
-    return (row.level, row.province, row.program, row.project, row.subproject)
-
-
 def _code(row: ReportRow) -> str:
     if row.level == "line":
         code = f"{row.source}/{row.capital}/Y{row.plan_year}"
@@ -90,25 +86,21 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
     widest cell, so no figure is ever cut.
     """
     by_capital: dict[tuple, dict[str, ReportRow]] = {}
-    extended_plan: dict[tuple, int] = {}
     for row in report.rows:
         if row.level != "line" and row.capital is not None:
-            by_capital.setdefault(_node_key(row), {})[row.capital] = row
-        if row.level != "line" and row.phase == "extended":
-            extended_plan[_node_key(row)] = extended_plan.get(_node_key(row), 0) + row.plan
+            by_capital.setdefault(row.node, {})[row.capital] = row
     headers = ["Mã", "Nội dung", "Kế hoạch", "Thanh toán", "Tạm ứng", "Giải ngân", "Còn lại",
                "Tỷ lệ GN", "ĐTPT", "SN", "Chỉ TT"]
-    if extended_plan:
+    if report.has_extended:
         headers.insert(3, "Tr.đó KH kéo dài")
     body = []
     for row in report.rows:
         if row.is_split:
             continue
-        splits = by_capital.get(_node_key(row), {})
+        splits = by_capital.get(row.node, {})
         amounts = [row.plan, row.payments, row.advances, row.disbursed, row.remaining]
-        if extended_plan:
-            extended = row.plan if row.phase == "extended" else 0
-            amounts.insert(1, extended_plan.get(_node_key(row), extended))
+        if report.has_extended:
+            amounts.insert(1, report.extended_plan(row))
         body.append(["  " * _INDENT[row.level] + _code(row), _fit(row.title, TITLE_WIDTH),
                      *(format_amount(value, unit) for value in amounts),
                      format_ratio(row.ratio),
@@ -127,7 +119,7 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
     out += [line(cells) for cells in body]
     out += ["", "Giải ngân = đã thanh toán + tạm ứng chưa thu hồi; "
                 "Tỷ lệ GN = giải ngân / kế hoạch; Chỉ TT = đã thanh toán / kế hoạch."]
-    if extended_plan:
+    if report.has_extended:
         out.append("Tr.đó KH kéo dài = kế hoạch vốn các năm trước kéo dài, chuyển nguồn sang "
                    f"năm {report.budget_year}.")
     return "\n".join(out) + "\n"
