@@ -38,7 +38,8 @@ from mtqgledger.catalogue import Catalogue, load_catalogue
 from mtqgledger.entrytext import format_entries
 from mtqgledger.importers.decision import looks_like_decision, read_decision
 from mtqgledger.importers.identity import drop_duplicates, known_keys, reference
-from mtqgledger.importers.tables import ImportProblem
+from mtqgledger.importers.tables import ImportProblem, read_workbook
+from mtqgledger.importers.treasury import looks_like_statement, read_statement
 from mtqgledger.loading import paused_gc
 from mtqgledger.plugins import budget_rules
 from mtqgledger.titles import line_title
@@ -92,9 +93,6 @@ class ImportResult:
 
 def identify(path: Path) -> str:
     """'decision' or 'treasury'; anything else is refused with the reason."""
-    from mtqgledger.importers.tables import read_workbook
-    from mtqgledger.importers.treasury import looks_like_statement
-
     read_workbook(path)  # raises a clear ImportProblem for a file that is not a workbook
     if looks_like_decision(path):
         return "decision"
@@ -108,8 +106,6 @@ def identify(path: Path) -> str:
 
 def read_document(path: Path, existing: Sequence[data.Directive], catalogue: Catalogue,
                   options: dict) -> SourceDocument:
-    from mtqgledger.importers.treasury import read_statement
-
     kind = identify(path)
     if kind == "decision":
         keys = ("number", "date", "province", "plan_year", "source", "capital", "mapping")
@@ -144,13 +140,6 @@ def opens_for(entries: Iterable[data.Transaction], existing: Iterable[data.Direc
                                   "role": ROOT_TITLES[root]})
         result.append(data.Open(meta, min(start, used), account, ["VND"], None))
     return result
-
-
-def _plugin_config(options_map: dict) -> str | None:
-    for name, config in options_map.get("plugin", []):
-        if name == "mtqgledger.plugins.budget_rules":
-            return config
-    return None
 
 
 def unbalanced(entries: list[data.Directive], options_map: dict) -> list:
@@ -201,10 +190,10 @@ def check_result(existing: list[data.Directive], options_map: dict,
     combined = list(heapq.merge(existing, added, key=data.entry_sortkey))
     if any(isinstance(entry, data.Balance) for entry in structure):
         errors += balance.check(combined, options_map)[1]
-    if any(name == "mtqgledger.plugins.budget_rules" for name, _ in
-           options_map.get("plugin", [])):
-        errors += budget_rules.budget_rules(combined, options_map,
-                                            _plugin_config(options_map))[1]
+    for name, config in options_map.get("plugin", []):
+        if name == budget_rules.__name__:  # the books' own rules, with their options
+            errors += budget_rules.budget_rules(combined, options_map, config)[1]
+            break
     return [printer.format_error(error) for error in errors]
 
 
