@@ -64,6 +64,7 @@ _PROVINCE = re.compile(r"(?:UBND|ỦY\s+BAN\s+NHÂN\s+DÂN|UỶ\s+BAN\s+NHÂN\s+
                        r"((?:TỈNH|THÀNH\s+PHỐ|TP\.?)\s+.+)", re.IGNORECASE)
 # Row titles that name catalogue items, by the level they name.
 STRUCTURAL = ("chuong trinh", "du an", "tieu du an", "hop phan", "noi dung thanh phan")
+_MONEY_WORDS = (*SOURCES["NSTW"], *SOURCES["NSDP"], *CAPITALS["DTPT"], *CAPITALS["SN"])
 FOOTER = ("ghi chu", "luu y", "noi nhan", "tm uy ban", "tm ubnd", "kt chu tich", "chu tich",
           "nguoi lap", "thu truong")
 
@@ -151,21 +152,19 @@ def find_layout(sheet: Sheet, *, source: str | None = None, capital: str | None 
     header = find_header_row(sheet, [STT, TITLE])
     if header is None:
         return None
-    # The header spans down to the last row before the data: a numbering row or
-    # the first row whose STT cell or title reads like data.
-    last = header
+    # The header's labels span down to the last row before the data: a numbering row
+    # (which ends the header without being labels) or a row whose STT cell or title
+    # reads like data.
+    last = labels_end = header
     for row in range(header + 1, min(header + 4, sheet.height) + 1):
         texts = sheet.row_texts(row)
         if is_numbering_row(texts):
             last = row
             break
-        if any(texts[:2]) and not any(matches(t, SOURCES["NSTW"] + SOURCES["NSDP"] +
-                                              CAPITALS["DTPT"] + CAPITALS["SN"])
-                                      for t in texts if t):
+        if any(texts[:2]) and not any(matches(t, _MONEY_WORDS) for t in texts if t):
             break
-        last = row
-    labels = header_labels(sheet, header, last if not is_numbering_row(
-        sheet.row_texts(last)) else last - 1)
+        last = labels_end = row
+    labels = header_labels(sheet, header, labels_end)
     above = title_lines(sheet, header)
     return classify_columns(sheet, labels, header, last + 1,
                             source or default_from_title(above, SOURCES),
