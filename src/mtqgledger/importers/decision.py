@@ -22,8 +22,6 @@ from mtqgledger.catalogue import Catalogue, LookupFailed, Node, load_catalogue, 
 from mtqgledger.importers.base import WorkbookImporter
 from mtqgledger.importers.cells import (
     CellError,
-    NumberStyle,
-    infer_style,
     parse_number,
     to_dong,
     unit_factor,
@@ -47,6 +45,7 @@ from mtqgledger.importers.tables import (
     header_labels,
     is_numbering_row,
     matches,
+    number_style,
     read_workbook,
     title_lines,
 )
@@ -184,11 +183,7 @@ def _unit(sheet: Sheet, layout: Layout) -> int:
 
 def _read_rows(sheet: Sheet, layout: Layout) -> tuple[list[Row], Row | None, int]:
     """Data rows with their amounts, the TỔNG SỐ row if any, and the decimals in use."""
-    texts_for_style = [sheet.text(row, column.index)
-                       for row in range(layout.first_data_row, sheet.height + 1)
-                       for column in layout.amounts
-                       if isinstance(sheet.cell(row, column.index), str)]
-    style: NumberStyle = infer_style(texts_for_style)
+    style = number_style(sheet, layout.first_data_row, (c.index for c in layout.amounts))
     rows: list[Row] = []
     total = None
     decimals = 0

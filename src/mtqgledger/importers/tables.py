@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtqgledger.catalogue import normalise
+from mtqgledger.importers.cells import NumberStyle, infer_style
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -170,3 +171,11 @@ def is_numbering_row(texts: Sequence[str]) -> bool:
     """A row of column numbers under a header: '1 2 3 4=5+6' or '(A) (B) (1)'."""
     cells = [text for text in texts if text]
     return len(cells) >= 3 and all(_NUMBERING_CELL.match(text) for text in cells)
+
+
+def number_style(sheet: Sheet, first_row: int, columns: Iterable[int]) -> NumberStyle:
+    """How the numbers typed as text in these columns, from ``first_row`` down, are written."""
+    wanted = [column - 1 for column in columns]
+    texts = [row[column] for row in sheet.rows[first_row - 1:] for column in wanted
+             if column < len(row) and isinstance(row[column], str) and row[column].strip()]
+    return infer_style(texts)

@@ -34,7 +34,6 @@ from mtqgledger.importers.base import WorkbookImporter
 from mtqgledger.importers.cells import (
     CellError,
     NumberStyle,
-    infer_style,
     parse_date,
     parse_number,
     to_dong,
@@ -47,6 +46,7 @@ from mtqgledger.importers.tables import (
     header_labels,
     is_numbering_row,
     matches,
+    number_style,
     read_workbook,
 )
 
@@ -790,9 +790,7 @@ def _style(sheet: Sheet, columns: Columns) -> NumberStyle:
     column = columns.index.get(AMOUNT)
     if column is None:
         return NumberStyle()
-    texts = [row[column - 1] for row in sheet.rows[columns.first_data_row - 1:]
-             if column <= len(row) and isinstance(row[column - 1], str)]
-    return infer_style([text for text in texts if text])
+    return number_style(sheet, columns.first_data_row, [column])
 
 
 # ---------------------------------------------------------------------------------------
