@@ -1,0 +1,82 @@
+"""Disbursement pace: where a row ends up at its deadline if it goes on as it has so far.
+
+For a row of a plan-year report as of a day:
+
+- the deadline is 31/01 of the next year when the row holds investment (ĐTPT)
+  money of the plan year itself (Law on Public Investment: that plan may be
+  disbursed until 31 January of the following year), otherwise 31/12 of the plan
+  year (recurrent money, and earlier money extended into the year);
+- the projected ratio assumes the rest of the time goes as the time since
+  1 January did: disbursed × (days from 1/1 to deadline) / (days from 1/1 to
+  as-of), over the plan;
+- the monthly amount needed is what is still missing to the target
+  (default 95 %), spread over the months left (at least one month);
+- a row is behind when its projected ratio falls short of the target.
+
+Figures come from :class:`~mtqgledger.disbursement.ReportRow`; nothing is summed here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+
+from mtqgledger.disbursement import DisbursementReport, ReportRow
+
+TARGET = Decimal("0.95")
+DAYS_PER_MONTH = Decimal("365.25") / 12
+
+
+@dataclass(frozen=True)
+class Pace:
+    deadline: datetime.date
+    projected_ratio: Decimal | None  # None where there is no plan
+    monthly_needed: int  # đồng a month from as-of to the deadline to reach the target
+    behind: bool
+
+
+def _holds_current_investment(report: DisbursementReport, row: ReportRow) -> bool:
+    """True if some of the row's plan is ĐTPT money of the budget year itself."""
+    if row.level == "line":
+        return row.capital == "DTPT" and row.extended_into is None
+    if row.capital is not None or row.plan_year is not None:
+        # A capital or plan-year breakdown row: its own key says what money it holds,
+        # as far as the report splits (there is no capital × plan-year split).
+        if row.capital is not None and row.capital != "DTPT":
+            return False
+        if row.plan_year is not None and row.plan_year != report.budget_year:
+            return False
+        if row.capital == "DTPT":
+            return row.plan > 0
+    return any(other.node == row.node and other.is_split and other.capital == "DTPT"
+               and other.plan > 0 for other in report.rows)
+
+
+def deadline_of(report: DisbursementReport, row: ReportRow) -> datetime.date:
+    year = report.budget_year if report.budget_year is not None else row.plan_year
+    if year is None:
+        raise ValueError("pace needs a report for one plan year (budget_year)")
+    if _holds_current_investment(report, row):
+        return datetime.date(year + 1, 1, 31)
+    return datetime.date(year, 12, 31)
+
+
+def pace_of(report: DisbursementReport, row: ReportRow, as_of: datetime.date,
+            target: Decimal = TARGET) -> Pace:
+    """The row's projected ratio at its deadline and the monthly amount the target needs."""
+    deadline = deadline_of(report, row)
+    if row.plan <= 0:
+        return Pace(deadline, None, 0, False)
+    start = datetime.date(deadline.year if deadline.month == 12 else deadline.year - 1, 1, 1)
+    if as_of >= deadline:
+        projected = Decimal(row.disbursed) / row.plan
+    else:
+        elapsed = max((as_of - start).days + 1, 1)
+        whole = (deadline - start).days + 1
+        projected = Decimal(row.disbursed) * whole / elapsed / row.plan
+    wanted = int((target * row.plan).to_integral_value(ROUND_CEILING))
+    missing = max(wanted - row.disbursed, 0)
+    months = max(Decimal((deadline - as_of).days) / DAYS_PER_MONTH, Decimal(1))
+    monthly = int((missing / months).to_integral_value(ROUND_CEILING))
+    return Pace(deadline, projected, monthly, projected < target)
