@@ -6,6 +6,7 @@ import datetime
 import os
 import sys
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -45,6 +46,7 @@ def main() -> None:
       mtqg init books --province LaiChau --year 2025
       mtqg check ledgers/main.beancount
       mtqg report disbursement ledgers/main.beancount --as-of 2025-11-14
+      mtqg report quarterly ledgers/main.beancount --quarter 2025Q3
     """
 
 
@@ -91,6 +93,21 @@ def _budget_year(value: str | None, as_of: datetime.date | None,
     return int(value)
 
 
+def _checked_books(ledger: Path, no_cache: bool, ignore_errors: bool):
+    """The books' movement table; refused (with the errors shown) if the books have errors."""
+    from mtqgledger.loading import load_books
+
+    books = load_books(ledger, use_cache=not no_cache)
+    if books.errors:
+        for message in books.errors:
+            click.echo(message, err=True)
+        if not ignore_errors:
+            raise click.ClickException(
+                f"{ledger}: sổ có {len(books.errors)} lỗi; sửa lỗi (mtqg check) hoặc dùng "
+                "--ignore-errors (the books have errors)")
+    return books
+
+
 @report.command()
 @click.argument("ledger", type=LEDGER)
 @click.option("--as-of", type=DATE, help="Số liệu đến hết ngày (YYYY-MM-DD or dd/mm/yyyy). "
@@ -130,17 +147,9 @@ def disbursement(ledger: Path, as_of: datetime.datetime | None, plan_year: str |
     from mtqgledger import render
     from mtqgledger.catalogue import load_catalogue
     from mtqgledger.disbursement import disbursement_report
-    from mtqgledger.loading import load_books
 
     day = as_of.date() if as_of else None
-    books = load_books(ledger, use_cache=not no_cache)
-    if books.errors:
-        for message in books.errors:
-            click.echo(message, err=True)
-        if not ignore_errors:
-            raise click.ClickException(
-                f"{ledger}: sổ có {len(books.errors)} lỗi; sửa lỗi (mtqg check) hoặc dùng "
-                "--ignore-errors (the books have errors)")
+    books = _checked_books(ledger, no_cache, ignore_errors)
     latest = max((move.line.budget_year for move in books.movements), default=None)
     result = disbursement_report(books.movements, load_catalogue(), as_of=day,
                                  budget_year=_budget_year(plan_year, day, latest),
@@ -159,6 +168,79 @@ def disbursement(ledger: Path, as_of: datetime.datetime | None, plan_year: str |
     else:
         _write_atomically(output, lambda path: path.write_text(text, encoding="utf-8"))
         click.echo(f"Đã ghi {output}")
+
+
+def _target(text: str) -> Decimal:
+    """'0.95', '95' or '95%' -> Decimal('0.95')."""
+    try:
+        value = Decimal(text.strip().rstrip("%").strip().replace(",", "."))
+    except ArithmeticError:
+        raise click.BadParameter(f"expected a ratio such as 0.95 or 95%, not {text!r}",
+                                 param_hint="--target") from None
+    value = value / 100 if value > 1 or text.strip().endswith("%") else value
+    if not 0 < value <= 1:
+        raise click.BadParameter(f"expected a target between 0 and 100 %, not {text!r}",
+                                 param_hint="--target")
+    return value
+
+
+@report.command()
+@click.argument("ledger", type=LEDGER)
+@click.option("--quarter", required=True, metavar="YYYYQn",
+              help="Quý báo cáo, e.g. 2025Q3: figures to the quarter's end, plan year YYYY.")
+@click.option("--province", help="Chỉ một tỉnh, e.g. LaiChau.")
+@click.option("--program", help="Chỉ một chương trình, e.g. GNBV.")
+@click.option("--unit", type=click.Choice(["dong", "trieu"]), default="dong",
+              show_default=True, help="Đơn vị tính of the form (cells stay in whole đồng).")
+@click.option("--target", default="0.95", show_default=True,
+              help="Mục tiêu giải ngân by the deadline (0.95, 95 or 95%).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="FILE.xlsx or FILE.html. Default: bao-cao-giai-ngan-<quarter>.xlsx.")
+@click.option("--ignore-errors", is_flag=True, help="Report even if the books have errors.")
+@click.option("--no-cache", is_flag=True, help="Parse the ledger even if it is unchanged.")
+def quarterly(ledger: Path, quarter: str, province: str | None, program: str | None, unit: str,
+              target: str, output: Path | None, ignore_errors: bool, no_cache: bool) -> None:
+    """Báo cáo giải ngân quý gửi UBND tỉnh và các Bộ (quarterly disbursement report).
+
+    The form by programme → project → sub-project (STT I / 1 / a): plan of the
+    year by source and capital type, of which extended from earlier years,
+    disbursed in the quarter and to its end, ratio, remaining, the ratio a year
+    earlier, and the pace (projected ratio at the deadline, monthly amount
+    needed for the target). Lines behind target are highlighted.
+
+    \b
+    Ví dụ:
+      mtqg report quarterly ledgers/main.beancount --quarter 2025Q3
+      mtqg report quarterly ledgers/main.beancount --quarter 2025Q3 --unit trieu -o q3.html
+    """
+    from mtqgledger.catalogue import load_catalogue
+    from mtqgledger.formatting import format_ratio
+    from mtqgledger.quarterly import Quarter, quarterly_report
+
+    try:
+        period = Quarter.parse(quarter)
+    except ValueError as problem:
+        raise click.BadParameter(str(problem), param_hint="--quarter") from None
+    output = output or Path(f"bao-cao-giai-ngan-{period.year}Q{period.number}.xlsx")
+    if output.suffix.lower() not in (".xlsx", ".html", ".htm"):
+        raise click.BadParameter(f"expected FILE.xlsx or FILE.html, not {output}",
+                                 param_hint="-o")
+    books = _checked_books(ledger, no_cache, ignore_errors)
+    result = quarterly_report(books.movements, load_catalogue(), period, province=province,
+                              program=program, target=_target(target))
+    if output.suffix.lower() == ".xlsx":
+        from mtqgledger.quarterly_xlsx import write_quarterly_workbook
+
+        _write_atomically(output, lambda path: write_quarterly_workbook(result, path, unit=unit))
+    else:
+        from mtqgledger.quarterly_html import to_html
+
+        text = to_html(result, unit)
+        _write_atomically(output, lambda path: path.write_text(text, encoding="utf-8"))
+    behind = sum(1 for line in result.lines if line.pace.behind and line.row.level != "total")
+    click.echo(f"{period.title}: giải ngân {format_ratio(result.total.row.ratio)} kế hoạch; "
+               f"{behind} dòng chậm so với mục tiêu {format_ratio(result.target, 0)}.")
+    click.echo(f"Đã ghi {output}")
 
 
 @main.command("import")

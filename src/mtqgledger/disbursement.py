@@ -235,6 +235,18 @@ class DisbursementReport:
                 totals[row.node] = totals.get(row.node, 0) + row.plan
         return totals
 
+    @functools.cached_property
+    def _splits_by_node(self) -> dict[tuple, list[ReportRow]]:
+        splits: dict[tuple, list[ReportRow]] = {}
+        for row in self.rows:
+            if row.is_split:
+                splits.setdefault(row.node, []).append(row)
+        return splits
+
+    def splits(self, row: ReportRow) -> list[ReportRow]:
+        """The capital, source and plan-year breakdown rows of the row's node."""
+        return self._splits_by_node.get(row.node, [])
+
     @property
     def has_extended(self) -> bool:
         """True if earlier years' money extended into the budget year is in the report."""

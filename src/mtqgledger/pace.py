@@ -49,8 +49,7 @@ def _holds_current_investment(report: DisbursementReport, row: ReportRow) -> boo
             return False
         if row.capital == "DTPT":
             return row.plan > 0
-    return any(other.node == row.node and other.is_split and other.capital == "DTPT"
-               and other.plan > 0 for other in report.rows)
+    return any(other.capital == "DTPT" and other.plan > 0 for other in report.splits(row))
 
 
 def deadline_of(report: DisbursementReport, row: ReportRow) -> datetime.date:

@@ -7,18 +7,22 @@ disbursed within the quarter and the same quarter's cumulative ratio a year
 earlier. No figure is computed a second way.
 
 The extended share comes from DisbursementReport.extended_plan (see its limits).
+:func:`quarterly_report` shapes those rows into the form a province sends up:
+one numbered line per programme / project / sub-project with its plan split by
+source and capital type, and the pace of :mod:`mtqgledger.pace`.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from mtqgledger.catalogue import Catalogue
 from mtqgledger.disbursement import DisbursementReport, Movement, ReportRow, disbursement_report
+from mtqgledger.pace import TARGET, Pace, pace_of
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -75,13 +79,27 @@ def quarterly_rows(table: Iterable[Movement], catalogue: Catalogue, quarter: Qua
                    province: str | None = None, program: str | None = None,
                    by: str = "subproject") -> list[QuarterRow]:
     """The quarterly report's rows for plan year ``quarter.year``, in report order."""
+    report = _reporter(table, catalogue, province, program, by)
+    return _rows_of(report(quarter.end, quarter.year), report, quarter)
+
+
+Reporter = Callable[[datetime.date, int], DisbursementReport]
+
+
+def _reporter(table: Iterable[Movement], catalogue: Catalogue, province: str | None,
+              program: str | None, by: str) -> Reporter:
+    """The disbursement report of these books and filters, as of a day, for a plan year."""
     table = list(table)
 
     def report(as_of: datetime.date, year: int) -> DisbursementReport:
         return disbursement_report(table, catalogue, as_of=as_of, budget_year=year,
                                    province=province, program=program, by=by)
 
-    at_end = report(quarter.end, quarter.year)
+    return report
+
+
+def _rows_of(at_end: DisbursementReport, report: Reporter, quarter: Quarter,
+             ) -> list[QuarterRow]:
     before = {_key(row): row for row in
               report(quarter.start - datetime.timedelta(days=1), quarter.year).rows}
     earlier = quarter.a_year_earlier()
@@ -94,3 +112,112 @@ def quarterly_rows(table: Iterable[Movement], catalogue: Catalogue, quarter: Qua
                                  row.disbursed - (start.disbursed if start else 0),
                                  previous.ratio if previous else None))
     return result
+
+
+# Centrally-run cities answer to "UBND THÀNH PHỐ …", provinces to "UBND TỈNH …".
+_CITIES = frozenset({"HaNoi", "Hue", "HaiPhong", "DaNang", "HoChiMinh", "CanTho"})
+_LETTERS = "abcdefghiklmnopqrstuvxy"  # Vietnamese forms skip j, w and z
+_ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
+           "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX")
+CAPITALS = ("DTPT", "SN")
+MAIN_SOURCES = ("NSTW", "NSDP")
+
+
+def _roman(number: int) -> str:
+    return _ROMANS[number - 1] if number <= len(_ROMANS) else str(number)
+
+
+def _letter(number: int) -> str:
+    return _LETTERS[number - 1] if number <= len(_LETTERS) else str(number)
+
+
+def committee_title(catalogue: Catalogue, province: str | None) -> str:
+    """'UBND TỈNH LAI CHÂU'; a blank to fill in when the report spans several provinces."""
+    if province is None:
+        return "UBND TỈNH ……………"
+    known = catalogue.provinces.get(province)
+    name = known.title_vi if known else province
+    name = name.removeprefix("Thành phố ").removeprefix("Tỉnh ")
+    kind = "THÀNH PHỐ" if province in _CITIES else "TỈNH"
+    return f"UBND {kind} {name.upper()}"
+
+
+@dataclass(frozen=True)
+class FormLine:
+    """One numbered line of the quarterly form: a programme, project or sub-project (or total)."""
+
+    number: str  # STT: "" for the total, A/B provinces, I/II programmes, 1/2 projects, a/b subs
+    figures: QuarterRow
+    plan_by_source: dict[str, int]
+    plan_by_capital: dict[str, int]
+    ratio_by_capital: dict[str, Decimal | None]
+    pace: Pace
+
+    @property
+    def row(self) -> ReportRow:
+        return self.figures.row
+
+
+@dataclass(frozen=True)
+class QuarterlyReport:
+    """The quarterly disbursement form, as every output (xlsx, html, Fava) shows it."""
+
+    quarter: Quarter
+    province: str | None
+    committee: str
+    target: Decimal
+    sources: tuple[str, ...]  # source columns: NSTW and NSĐP, then any other present
+    lines: tuple[FormLine, ...]
+
+    @property
+    def as_of(self) -> datetime.date:
+        return self.quarter.end
+
+    @property
+    def total(self) -> FormLine:
+        return self.lines[0]
+
+
+def _numbering(row: ReportRow, counters: dict[str, int]) -> str:
+    """Advance the counter of the row's level and reset those below it."""
+    order = ("province", "program", "project", "subproject")
+    if row.level not in order:
+        return ""
+    counters[row.level] = counters.get(row.level, 0) + 1
+    for deeper in order[order.index(row.level) + 1:]:
+        counters.pop(deeper, None)
+    count = counters[row.level]
+    return {"province": chr(ord("A") + count - 1) if count <= 26 else str(count),
+            "program": _roman(count), "project": str(count),
+            "subproject": _letter(count)}[row.level]
+
+
+def quarterly_report(table: Iterable[Movement], catalogue: Catalogue, quarter: Quarter, *,
+                     province: str | None = None, program: str | None = None,
+                     target: Decimal = TARGET) -> QuarterlyReport:
+    """The quarterly form for plan year ``quarter.year``, figures to the quarter's end."""
+    report = _reporter(table, catalogue, province, program, "subproject")
+    at_end = report(quarter.end, quarter.year)
+    present = {row.source for row in at_end.rows if row.source and row.is_split}
+    sources = MAIN_SOURCES + tuple(sorted(present - set(MAIN_SOURCES)))
+    counters: dict[str, int] = {}
+    lines = []
+    for item in _rows_of(at_end, report, quarter):
+        if item.row.is_split:
+            continue
+        parts = at_end.splits(item.row)
+        by_capital = {row.capital: row for row in parts if row.capital}
+        lines.append(FormLine(
+            number=_numbering(item.row, counters),
+            figures=item,
+            plan_by_source={code: sum(row.plan for row in parts if row.source == code)
+                            for code in sources},
+            plan_by_capital={code: by_capital[code].plan if code in by_capital else 0
+                             for code in CAPITALS},
+            ratio_by_capital={code: by_capital[code].ratio if code in by_capital else None
+                              for code in CAPITALS},
+            pace=pace_of(at_end, item.row, quarter.end, target)))
+    provinces = {line.row.province for line in lines if line.row.province}
+    only = province or (next(iter(provinces)) if len(provinces) == 1 else None)
+    return QuarterlyReport(quarter, only, committee_title(catalogue, only), target, sources,
+                           tuple(lines))

@@ -1,0 +1,155 @@
+"""The quarterly disbursement report as one printable HTML page (A4 landscape).
+
+Same form, same columns and the same figures as the workbook: both format a
+:class:`~mtqgledger.quarterly.QuarterlyReport`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+
+from mtqgledger import quarterly_layout as layout
+from mtqgledger.formatting import UNITS, format_amount, format_ratio
+from mtqgledger.quarterly import CAPITALS, FormLine, QuarterlyReport
+
+STYLE = """
+@page { size: A4 landscape; margin: 10mm; }
+body { font-family: "Times New Roman", "Liberation Serif", serif; font-size: 11pt; margin: 1em; }
+.heading { display: flex; justify-content: space-between; text-align: center; }
+.heading p { margin: 0.1em 0; }
+h1 { font-size: 14pt; text-align: center; margin: 1em 0 0.2em; }
+.subtitle { text-align: center; font-style: italic; margin: 0; }
+.unit { text-align: right; font-style: italic; margin: 0.3em 0; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
+th, td { border: 1px solid #808080; padding: 2px 4px; }
+th { background: #ddebf7; font-weight: bold; }
+thead { display: table-header-group; }
+tr.numbering th { background: none; font-weight: normal; font-style: italic; font-size: 8pt; }
+td.amount, td.ratio { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.number { text-align: center; }
+td.title { min-width: 20em; }
+tr.total td, tr.province td, tr.program td { font-weight: bold; }
+tr.subproject td { font-style: italic; }
+tr.project td.title { padding-left: 1em; }
+tr.subproject td.title { padding-left: 2em; }
+tr.behind td { background: #fce4d6; }
+.notes { font-size: 9pt; font-style: italic; }
+.signatures { display: flex; justify-content: space-around; text-align: center;
+              margin-top: 1.5em; page-break-inside: avoid; }
+.signatures p { margin: 0.1em 0; }
+figure { margin: 1.5em 0 0; page-break-inside: avoid; }
+figcaption { font-weight: bold; text-align: center; }
+"""
+BAR_COLOURS = {"DTPT": "#2f6db5", "SN": "#e07b39", "total": "#6b8e23"}
+BAR_LABELS = {"DTPT": "Vốn ĐTPT", "SN": "Vốn sự nghiệp", "total": "Chung"}
+
+
+def to_html(report: QuarterlyReport, unit: str = "dong") -> str:
+    """The whole page; amounts in ``unit`` (dong | trieu | ty), ratios to one decimal."""
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+    cols = layout.columns(report)
+    parts = [
+        '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n',
+        f"<title>{escape(layout.title(report))}</title>\n<style>{STYLE}</style>\n</head>\n",
+        "<body>\n", _heading(report, unit), "<table>\n<thead>\n", _header(cols),
+        "</thead>\n<tbody>\n",
+        *(_line(line, cols, unit) for line in report.lines),
+        "</tbody>\n</table>\n", _notes(report), _signatures(), _chart(report),
+        "</body>\n</html>\n",
+    ]
+    return "".join(parts)
+
+
+def _heading(report: QuarterlyReport, unit: str) -> str:
+    return (
+        '<div class="heading">\n'
+        f"<div><p><b>{escape(report.committee)}</b></p><p>Số: ……/BC-UBND</p></div>\n"
+        "<div><p><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b></p>"
+        "<p><b><u>Độc lập - Tự do - Hạnh phúc</u></b></p>"
+        "<p><i>……………, ngày …… tháng …… năm ……</i></p></div>\n</div>\n"
+        f"<h1>{escape(layout.title(report))}</h1>\n"
+        f'<p class="subtitle">{escape(layout.subtitle(report))}</p>\n'
+        f'<p class="unit">Đơn vị tính: {escape(UNITS[unit][1])}</p>\n'
+    )
+
+
+def _header(cols: list[layout.Column]) -> str:
+    rows: list[list[str]] = [[] for _ in range(layout.HEADER_DEPTH)]
+    for cell in layout.header_cells(cols):
+        span = (f' rowspan="{cell.rows}"' if cell.rows > 1 else "") + \
+            (f' colspan="{cell.columns}"' if cell.columns > 1 else "")
+        rows[cell.row].append(f"<th{span}>{escape(cell.text)}</th>")
+    numbers = "".join(f"<th>{escape(text)}</th>" for text in layout.numbering(cols))
+    return "".join(f"<tr>{''.join(row)}</tr>\n" for row in rows) + \
+        f'<tr class="numbering">{numbers}</tr>\n'
+
+
+def _cell(column: layout.Column, line: FormLine, unit: str) -> str:
+    value = column.value(line)
+    if column.kind == "amount":
+        text = format_amount(value, unit)
+    elif column.kind == "ratio":
+        text = format_ratio(value)
+    else:
+        text = escape(str(value))
+    return f'<td class="{column.kind} {column.key}">{text}</td>'
+
+
+def _line(line: FormLine, cols: list[layout.Column], unit: str) -> str:
+    classes = line.row.level + (" behind" if line.pace.behind else "")
+    cells = "".join(_cell(column, line, unit) for column in cols)
+    return f'<tr class="{classes}">{cells}</tr>\n'
+
+
+def _notes(report: QuarterlyReport) -> str:
+    items = "".join(f"<p>{escape(text)}</p>" for text in layout.legend(report))
+    return f'<div class="notes">{items}</div>\n'
+
+
+def _signatures() -> str:
+    blocks = "".join(f"<div><p><b>{escape(role)}</b></p><p><i>{escape(hint)}</i></p></div>"
+                     for role, hint in layout.SIGNATURES)
+    return f'<div class="signatures">{blocks}</div>\n'
+
+
+def _chart(report: QuarterlyReport) -> str:
+    """Grouped bars: the ratio of each project by capital type, and overall (SVG)."""
+    projects = [line for line in report.lines if line.row.level == "project"]
+    if not projects:
+        return ""
+    series = [*CAPITALS, "total"]
+    group, bar, left, top, height = 24 + 14 * len(series), 14, 48, 16, 200
+    width = left + group * len(projects) + 16
+    ceiling = max([Decimal(1)] + [value for line in projects for value in _ratios(line)
+                                  if value is not None])
+    shapes = []
+    for percent in range(0, int(ceiling * 100) + 1, 25):
+        y = top + height - height * Decimal(percent) / 100 / ceiling
+        shapes.append(f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" '
+                      f'stroke="#ccc"/><text x="{left - 4}" y="{y + 4:.1f}" '
+                      f'text-anchor="end" font-size="10">{percent}%</text>')
+    for place, line in enumerate(projects):
+        x0 = left + place * group + 12
+        for offset, (name, value) in enumerate(zip(series, _ratios(line), strict=True)):
+            if value is None:
+                continue
+            bar_height = height * max(value, Decimal(0)) / ceiling
+            shapes.append(
+                f'<rect x="{x0 + offset * bar}" y="{top + height - bar_height:.1f}" '
+                f'width="{bar - 2}" height="{bar_height:.1f}" fill="{BAR_COLOURS[name]}">'
+                f"<title>{escape(BAR_LABELS[name])}: {format_ratio(value)}</title></rect>")
+        label = escape(f"{line.row.program} {line.row.project}")
+        shapes.append(f'<text x="{x0 + len(series) * bar / 2}" y="{top + height + 14}" '
+                      f'text-anchor="middle" font-size="10">{label}</text>')
+    legend = " ".join(f'<span style="color:{BAR_COLOURS[name]}">■</span> {BAR_LABELS[name]}'
+                      for name in series)
+    return (f"<figure><figcaption>Tỷ lệ giải ngân theo dự án và loại vốn</figcaption>\n"
+            f'<svg width="{width}" height="{top + height + 24}" role="img" '
+            f'aria-label="Tỷ lệ giải ngân theo dự án">{"".join(shapes)}</svg>\n'
+            f"<p>{legend}</p></figure>\n")
+
+
+def _ratios(line: FormLine) -> list[Decimal | None]:
+    return [*(line.ratio_by_capital[code] for code in CAPITALS), line.row.ratio]

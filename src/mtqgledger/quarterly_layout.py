@@ -1,0 +1,139 @@
+"""Columns of the quarterly disbursement form, shared by its xlsx and html outputs.
+
+Each column names its header path (one to three levels; neighbours with the
+same prefix share a merged cell) and reads its value from a :class:`FormLine`.
+Only the outputs format; no figure is computed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mtqgledger.formatting import format_date
+from mtqgledger.quarterly import ROMAN, FormLine, QuarterlyReport
+
+TITLE = "BÁO CÁO TÌNH HÌNH GIẢI NGÂN VỐN CÁC CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA"
+SIGNATURES = (("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),
+              ("KẾ TOÁN TRƯỞNG", "(Ký, ghi rõ họ tên)"),
+              ("THỦ TRƯỞNG ĐƠN VỊ", "(Ký tên, đóng dấu)"))
+_SOURCE_SHORT = {"NSTW": "NSTW", "NSDP": "NSĐP", "TDCS": "Tín dụng chính sách",
+                 "HDK": "Huy động khác"}
+
+
+HEADER_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # plan, source:NSTW, capital:SN, extended, in_quarter, cumulative, ratio, ...
+    header: tuple[str, ...]
+    kind: str  # text | amount | ratio
+    value: Callable[[FormLine], object]
+    width: float = 16
+
+
+def title(report: QuarterlyReport) -> str:
+    return f"{TITLE} {report.quarter.title}"
+
+
+def subtitle(report: QuarterlyReport) -> str:
+    year = report.quarter.year
+    return (f"(Số liệu đến hết ngày {format_date(report.as_of)}; kế hoạch vốn năm {year} "
+            f"gồm vốn các năm trước kéo dài, chuyển nguồn sang năm {year})")
+
+
+def target_percent(report: QuarterlyReport) -> str:
+    percent = (report.target * 100).normalize()
+    return f"{percent:f}".replace(".", ",") + "%"
+
+
+def _title(line: FormLine) -> str:
+    return "TỔNG SỐ" if line.row.level == "total" else line.row.title
+
+
+def columns(report: QuarterlyReport) -> list[Column]:
+    """The form's columns, left to right."""
+    year = report.quarter.year
+    plan = f"Kế hoạch vốn năm {year}"
+    paid = "Giải ngân (thanh toán và tạm ứng chưa thu hồi)"
+    pace = f"Tiến độ (mục tiêu {target_percent(report)} kế hoạch)"
+    result = [
+        Column("number", ("STT",), "text", lambda line: line.number, 6),
+        Column("title", ("Nội dung",), "text", _title, 46),
+        Column("plan", (plan, "Tổng số"), "amount", lambda line: line.row.plan, 19),
+    ]
+    for code in report.sources:
+        result.append(Column(f"source:{code}", (plan, "Chia theo nguồn vốn",
+                                                _SOURCE_SHORT.get(code, code)),
+                             "amount", lambda line, code=code: line.plan_by_source[code]))
+    result += [
+        Column("capital:DTPT", (plan, "Chia theo loại vốn", "Vốn ĐTPT"), "amount",
+               lambda line: line.plan_by_capital["DTPT"]),
+        Column("capital:SN", (plan, "Chia theo loại vốn", "Vốn sự nghiệp"), "amount",
+               lambda line: line.plan_by_capital["SN"]),
+        Column("extended", (plan, "Trong đó: vốn các năm trước kéo dài, chuyển nguồn"),
+               "amount", lambda line: line.figures.extended_plan),
+        Column("in_quarter", (paid, f"Trong quý {ROMAN[report.quarter.number]} năm {year}"),
+               "amount", lambda line: line.figures.disbursed_in_quarter),
+        Column("cumulative", (paid, f"Lũy kế đến {format_date(report.as_of)}"), "amount",
+               lambda line: line.row.disbursed, 19),
+        Column("ratio", ("Tỷ lệ giải ngân lũy kế so với kế hoạch (%)",), "ratio",
+               lambda line: line.row.ratio, 11),
+        Column("remaining", ("Kế hoạch còn lại chưa giải ngân",), "amount",
+               lambda line: line.row.remaining),
+        Column("ratio_last_year", (f"Tỷ lệ cùng kỳ năm {year - 1} (%)",), "ratio",
+               lambda line: line.figures.ratio_a_year_earlier, 11),
+        Column("projected", (pace, "Dự kiến tỷ lệ đến hạn giải ngân theo tốc độ hiện nay"),
+               "ratio", lambda line: line.pace.projected_ratio, 13),
+        Column("monthly_needed", (pace, f"Cần giải ngân bình quân mỗi tháng để đạt "
+                                        f"{target_percent(report)}"),
+               "amount", lambda line: line.pace.monthly_needed),
+    ]
+    return result
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """A header text and the block of header rows and columns it spans (0-based)."""
+
+    text: str
+    row: int
+    column: int
+    rows: int
+    columns: int
+
+
+def header_cells(cols: list[Column]) -> list[HeaderCell]:
+    """Merged header cells: neighbours sharing a header prefix share one cell; a path
+    shorter than the depth spans down to the last header row."""
+    cells = []
+    for index, column in enumerate(cols):
+        for level, text in enumerate(column.header):
+            prefix = column.header[:level + 1]
+            if index > 0 and cols[index - 1].header[:level + 1] == prefix:
+                continue  # inside a group a column to the left already opened
+            leaf = level == len(column.header) - 1
+            end = index
+            while not leaf and end + 1 < len(cols) and cols[end + 1].header[:level + 1] == prefix:
+                end += 1
+            rows = HEADER_DEPTH - level if leaf else 1
+            cells.append(HeaderCell(text, level, index, rows, end - index + 1))
+    return cells
+
+
+def numbering(cols: list[Column]) -> list[str]:
+    """The '(1) (2) …' row under the headers, with how derived columns are formed."""
+    place = {column.key: index + 1 for index, column in enumerate(cols)}
+    formed = {"ratio": f"=({place['cumulative']})/({place['plan']})",
+              "remaining": f"=({place['plan']})-({place['cumulative']})"}
+    return [f"({place[column.key]}){formed.get(column.key, '')}" for column in cols]
+
+
+def legend(report: QuarterlyReport) -> list[str]:
+    return [
+        "Giải ngân = thanh toán khối lượng hoàn thành + tạm ứng chưa thu hồi (theo số liệu "
+        "Kho bạc Nhà nước).",
+        f"Dòng tô màu: theo tốc độ hiện nay sẽ không đạt {target_percent(report)} kế hoạch "
+        "đến hạn giải ngân (vốn ĐTPT năm kế hoạch: 31/01 năm sau; vốn khác: 31/12).",
+    ]

@@ -1,0 +1,211 @@
+"""The quarterly disbursement report as the workbook a province sends up.
+
+Cells hold whole đồng; a unit of triệu đồng only changes the number format
+(``#,##0.000,,`` shows millions), so every figure stays exact. The total row,
+the ratio and the remaining plan are live formulas over the line cells, so
+the reader can recompute them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from mtqgledger import quarterly_layout as layout
+from mtqgledger.quarterly import CAPITALS, FormLine, QuarterlyReport
+
+AMOUNT_FORMATS = {"dong": "#,##0", "trieu": "#,##0.000,,"}
+UNIT_LINES = {"dong": "Đơn vị tính: đồng", "trieu": "Đơn vị tính: triệu đồng"}
+RATIO_FORMAT = "0.0%"
+BEHIND = PatternFill("solid", fgColor="FCE4D6")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_THIN = Side(style="thin", color="808080")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+CAPITAL_NAMES = {"DTPT": "vốn ĐTPT", "SN": "vốn sự nghiệp"}
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+HEADER_TOP = 8  # first header row; rows above hold the heading block
+_INDENT = {"total": 0, "province": 0, "program": 0, "project": 1, "subproject": 2}
+
+
+def write_quarterly_workbook(report: QuarterlyReport, output: Path | BinaryIO, *,
+                             unit: str = "dong") -> None:
+    """Write the quarterly form (sheet 'Báo cáo quý') and its chart (sheet 'Biểu đồ')."""
+    if unit not in AMOUNT_FORMATS:
+        raise ValueError(f"unit must be one of {', '.join(AMOUNT_FORMATS)}, not {unit!r}")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Báo cáo quý"
+    cols = layout.columns(report)
+    _heading(sheet, report, len(cols), unit)
+    first_data = _headers(sheet, cols)
+    last_data = _lines(sheet, report, cols, first_data, AMOUNT_FORMATS[unit])
+    _footer(sheet, report, len(cols), last_data + 2)
+    _print_setup(sheet, cols, first_data)
+    _chart(workbook.create_sheet("Biểu đồ"), report)
+    workbook.save(output)
+
+
+def _merge(sheet: Worksheet, row: int, first: int, last: int, value: str, **style) -> None:
+    cell = sheet.cell(row, first, value)
+    if last > first:
+        sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+
+
+def _heading(sheet: Worksheet, report: QuarterlyReport, width: int, unit: str) -> None:
+    bold = Font(bold=True)
+    centre = Alignment(horizontal="center", wrap_text=True)
+    left_end, right_start = 3, max(width - 6, 4)
+    _merge(sheet, 1, 1, left_end, report.committee, font=bold, alignment=centre)
+    _merge(sheet, 2, 1, left_end, "Số: ……/BC-UBND", alignment=centre)
+    _merge(sheet, 1, right_start, width, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=bold,
+           alignment=centre)
+    _merge(sheet, 2, right_start, width, "Độc lập - Tự do - Hạnh phúc",
+           font=Font(bold=True, underline="single"), alignment=centre)
+    _merge(sheet, 3, right_start, width, "……………, ngày …… tháng …… năm ……",
+           font=Font(italic=True), alignment=centre)
+    _merge(sheet, 5, 1, width, layout.title(report), font=Font(bold=True, size=14),
+           alignment=centre)
+    _merge(sheet, 6, 1, width, layout.subtitle(report), font=Font(italic=True),
+           alignment=centre)
+    _merge(sheet, 7, width - 3, width, UNIT_LINES[unit], font=Font(italic=True),
+           alignment=Alignment(horizontal="right"))
+    sheet.row_dimensions[5].height = 36
+
+
+def _headers(sheet: Worksheet, cols: list[layout.Column]) -> int:
+    """The merged header rows and the numbering row; returns the first data row."""
+    for index, column in enumerate(cols, start=1):
+        for level in range(layout.HEADER_DEPTH):
+            cell = sheet.cell(HEADER_TOP + level, index)
+            cell.border, cell.alignment, cell.fill = BORDER, CENTRE, HEADER_FILL
+            cell.font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    for header in layout.header_cells(cols):
+        row, column = HEADER_TOP + header.row, header.column + 1
+        sheet.cell(row, column, header.text)
+        if header.rows > 1 or header.columns > 1:
+            sheet.merge_cells(start_row=row, start_column=column,
+                              end_row=row + header.rows - 1,
+                              end_column=column + header.columns - 1)
+    numbering_row = HEADER_TOP + layout.HEADER_DEPTH
+    for index, text in enumerate(layout.numbering(cols), start=1):
+        cell = sheet.cell(numbering_row, index, text)
+        cell.border, cell.alignment = BORDER, CENTRE
+        cell.font = Font(italic=True, size=9)
+    for level in range(layout.HEADER_DEPTH):
+        sheet.row_dimensions[HEADER_TOP + level].height = 48
+    return numbering_row + 1
+
+
+def _lines(sheet: Worksheet, report: QuarterlyReport, cols: list[layout.Column],
+           first: int, amount_format: str) -> int:
+    """Write the form's lines; returns the last data row."""
+    place = {column.key: get_column_letter(i) for i, column in enumerate(cols, start=1)}
+    levels = {line.row.level for line in report.lines}
+    top_level = "province" if "province" in levels else "program"
+    children = [first + offset for offset, line in enumerate(report.lines)
+                if line.row.level == top_level]
+    for offset, line in enumerate(report.lines):
+        row = first + offset
+        for index, column in enumerate(cols, start=1):
+            cell = sheet.cell(row, index, _value(column, line, row, place, children))
+            cell.border = BORDER
+            if column.kind == "amount":
+                cell.number_format = amount_format
+            elif column.kind == "ratio":
+                cell.number_format = RATIO_FORMAT
+            if line.pace.behind:
+                cell.fill = BEHIND
+        level = line.row.level
+        # Excel does not grow a row for wrapped text written by a program: size it here.
+        title_lines = -(-len(str(sheet.cell(row, 2).value)) // int(cols[1].width * 1.1))
+        sheet.row_dimensions[row].height = 15 * max(title_lines, 1) + 2
+        sheet.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="center",
+                                                 indent=_INDENT.get(level, 0))
+        sheet.cell(row, 1).alignment = Alignment(horizontal="center", vertical="center")
+        font = Font(bold=level in ("total", "province", "program"),
+                    italic=level == "subproject")
+        for index in range(1, len(cols) + 1):
+            sheet.cell(row, index).font = font
+    return first + len(report.lines) - 1
+
+
+def _value(column: layout.Column, line: FormLine, row: int, place: dict[str, str],
+           children: list[int]) -> object:
+    letter = place[column.key]
+    if column.key == "ratio":
+        plan, done = f"{place['plan']}{row}", f"{place['cumulative']}{row}"
+        return f'=IF({plan}=0,"",{done}/{plan})'
+    if column.key == "remaining":
+        return f"={place['plan']}{row}-{place['cumulative']}{row}"
+    if line.row.level == "total" and column.kind == "amount" \
+            and column.key != "monthly_needed" and children:
+        return "=SUM(" + ",".join(f"{letter}{child}" for child in children) + ")"
+    return column.value(line)
+
+
+def _footer(sheet: Worksheet, report: QuarterlyReport, width: int, row: int) -> None:
+    for offset, text in enumerate(layout.legend(report)):
+        _merge(sheet, row + offset, 1, width, f"Ghi chú: {text}" if offset == 0 else text,
+               font=Font(italic=True, size=9))
+    signatures = row + len(layout.legend(report)) + 1
+    size = width // 3
+    for place, (role, hint) in enumerate(layout.SIGNATURES):
+        start = 1 + place * size
+        end = width if place == len(layout.SIGNATURES) - 1 else start + size - 1
+        _merge(sheet, signatures, start, end, role, font=Font(bold=True),
+               alignment=Alignment(horizontal="center"))
+        _merge(sheet, signatures + 1, start, end, hint, font=Font(italic=True),
+               alignment=Alignment(horizontal="center"))
+
+
+def _print_setup(sheet: Worksheet, cols: list[layout.Column], first_data: int) -> None:
+    sheet.freeze_panes = sheet.cell(first_data, 3)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{HEADER_TOP}:{first_data - 1}"
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.print_options.horizontalCentered = True
+
+
+def _chart(sheet: Worksheet, report: QuarterlyReport) -> None:
+    """Ratio by project and capital type: the data table and a native bar chart over it."""
+    sheet.append(["Dự án", *(f"Tỷ lệ {CAPITAL_NAMES[code]}" for code in CAPITALS),
+                  "Tỷ lệ chung"])
+    projects = [line for line in report.lines if line.row.level == "project"]
+    for line in projects:
+        label = f"{line.row.program} {line.row.project}"
+        sheet.append([label, *(line.ratio_by_capital[code] for code in CAPITALS),
+                      line.row.ratio])
+    for row in sheet.iter_rows(min_row=2, min_col=2):
+        for cell in row:
+            cell.number_format = RATIO_FORMAT
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 18
+    for letter in "BCD":
+        sheet.column_dimensions[letter].width = 14
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = f"Tỷ lệ giải ngân theo dự án và loại vốn – {report.quarter.title}"
+    chart.y_axis.title = "Tỷ lệ giải ngân"
+    chart.y_axis.numFmt = "0%"
+    chart.y_axis.scaling.min = 0
+    chart.x_axis.title = "Dự án"
+    data = Reference(sheet, min_col=2, max_col=len(CAPITALS) + 2, min_row=1,
+                     max_row=len(projects) + 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(projects) + 1))
+    chart.width, chart.height = 24, 12
+    sheet.add_chart(chart, "F2")
