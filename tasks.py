@@ -26,6 +26,7 @@ SAMPLE = ROOT / "ledgers" / "main.beancount"
 SAMPLE_DOCUMENTS = ROOT / "importers" / "samples"
 SAMPLE_AS_OF = "2025-11-14"
 DEMO_BOOKS = ROOT / "out" / "demo-books"
+DEMO_QUARTERLY = ROOT / "out" / "bao-cao-giai-ngan-2025Q3.xlsx"
 
 
 def say(message: str) -> None:
@@ -100,6 +101,8 @@ def demo() -> None:
     run(mtqg, "import", *documents, "--ledger", DEMO_BOOKS / "main.beancount")
     run(mtqg, "report", "disbursement", DEMO_BOOKS / "main.beancount", "--as-of",
         SAMPLE_AS_OF)
+    run(mtqg, "report", "quarterly", DEMO_BOOKS / "main.beancount", "--quarter", "2025Q3",
+        "-o", DEMO_QUARTERLY)
 
 
 def test() -> None:
