@@ -46,9 +46,18 @@ def format_transaction(entry: data.Transaction) -> str:
         head += f" {_quote(entry.payee)}"
     lines = [f"{head} {_quote(entry.narration or '')}", *_meta_lines(entry.meta)]
     width = max(len(posting.account) for posting in entry.postings)
-    lines += [f"  {posting.account:<{width}}  {posting.units.number:>20f} "
+    lines += [f"  {posting.account.ljust(width)}  {_number(posting.units.number)} "
               f"{posting.units.currency}" for posting in entry.postings]
     return "\n".join(lines) + "\n"
+
+
+def _number(number: Decimal) -> str:
+    # str() of a whole Decimal is its plain digits and much faster than format();
+    # format() is kept for exponents and fractions, which str() would show as 1E+3.
+    text = str(number)
+    if "E" in text or "." in text:
+        text = f"{number:f}"
+    return text.rjust(20)
 
 
 def format_open(entry: data.Open) -> str:

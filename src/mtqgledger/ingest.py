@@ -72,9 +72,15 @@ class ImportResult:
     opened: list[data.Open]
     duplicates: int
     written: list[Path]
+    _totals: dict[tuple[str, str, str], int] | None = field(default=None, repr=False)
 
     def totals(self) -> dict[tuple[str, str, str], int]:
         """By (kind, source, capital): the plan change of decisions, the money moved by vouchers."""
+        if self._totals is None:
+            self._totals = self._sum_added()
+        return self._totals
+
+    def _sum_added(self) -> dict[tuple[str, str, str], int]:
         sums: dict[tuple[str, str, str], int] = defaultdict(int)
         for entry in self.added:
             parsed = [(posting, found) for posting in entry.postings
@@ -355,9 +361,14 @@ def _import_files(ledger: Path, files: Sequence[Path], dry_run: bool, options: d
     step("kiểm tra và ghi (checking and writing)")
     staged = _Staged(targets)
     try:
-        problems = _fill_while(staged, make_texts,
-                               lambda: check_result(list(existing), options_map,
-                                                    [*opened, *new]),
+
+        def check_and_sum() -> list[str]:
+            problems = check_result(list(existing), options_map, [*opened, *new])
+            if not problems:
+                result.totals()  # for the summary, while the child may still be writing
+            return problems
+
+        problems = _fill_while(staged, make_texts, check_and_sum,
                                parallel=len(new) >= PARALLEL_FROM)
         if problems:
             raise ImportFailed(f"{len(problems)} lỗi khi kiểm tra sổ sau khi nhập; không ghi "
