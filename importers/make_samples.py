@@ -293,9 +293,15 @@ STATEMENT_HEADER = ["STT", "Ngày chứng từ", "Số chứng từ", "Mã ĐVQH
                     "Năm KH", "Nghiệp vụ", "Số tiền"]
 
 
-def treasury_statement(target: Path, movements: list[tuple] = MOVEMENTS) -> None:
-    """A KBNN statement of the year's movements, one row each, in đồng."""
-    book = xlsxwriter.Workbook(str(target), {"constant_memory": True})
+def treasury_statement(target: Path, movements: list[tuple] = MOVEMENTS, *,
+                       shared_strings: bool = True) -> None:
+    """A KBNN statement of the year's movements, one row each, in đồng.
+
+    Texts go to a shared-strings table, as Excel and LibreOffice save a workbook;
+    ``shared_strings=False`` writes every text inline in its cell instead (xlsxwriter's
+    streaming mode, as some export tools do), a larger file that parses more slowly.
+    """
+    book = xlsxwriter.Workbook(str(target), {"constant_memory": not shared_strings})
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "border": 1, "text_wrap": True, "align": "center"})
     money = book.add_format({"num_format": "#,##0"})
