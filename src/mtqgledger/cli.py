@@ -320,6 +320,58 @@ def _import_and_summarise(files: tuple[Path, ...], ledger: Path, dry_run: bool,
         click.echo(f"Đã ghi {path}", err=True)
 
 
+@main.group()
+def export() -> None:
+    """Xuất dữ liệu (exports).
+
+    \b
+    Ví dụ: mtqg export audit ledgers/main.beancount -o kiem-toan.xlsx
+    """
+
+
+@export.command()
+@click.argument("ledger", type=LEDGER)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("audit.xlsx"), show_default=True, help="The workbook to write.")
+@click.option("--from", "since", type=DATE, help="Từ ngày (YYYY-MM-DD or dd/mm/yyyy). "
+              "Default: the start of the books.")
+@click.option("--to", "until", type=DATE, help="Đến ngày; Giải ngân is as of this day. "
+              "Default: the end of the books.")
+def audit(ledger: Path, output: Path, since: datetime.datetime | None,
+          until: datetime.datetime | None) -> None:
+    """Sổ kiểm toán Excel (auditor's workbook): mọi số liệu dẫn về quyết định, chứng từ.
+
+    Sheets: Thông tin (the files read with their SHA-256, versions, options),
+    Nhật ký (every posting of the period with its decision or voucher, source
+    file, sheet and row), Cân đối (trial balance), Giải ngân (per line, with
+    live formulas), Đối chiếu (balance assertions), Cảnh báo (every error in
+    the books). The workbook is written even if the books have errors; their
+    count goes to stderr.
+
+    \b
+    Ví dụ:
+      mtqg export audit ledgers/main.beancount -o kiem-toan.xlsx
+      mtqg export audit ledgers/main.beancount --from 2025-01-01 --to 14/11/2025
+    """
+    from beancount import loader
+
+    from mtqgledger.audit import write_audit_workbook
+    from mtqgledger.loading import paused_gc
+
+    first = since.date() if since else None
+    last = until.date() if until else None
+    if first is not None and last is not None and first > last:
+        raise click.BadParameter(f"{first} is after --to {last}", param_hint="--from")
+    with paused_gc():  # the whole history stays in memory until the workbook is written
+        entries, errors, options_map = loader.load_file(str(ledger))
+        _write_atomically(output, lambda path: write_audit_workbook(
+            entries, errors, options_map, path, since=first, until=last, ledger=ledger))
+    if errors:
+        click.echo(f"{ledger}: sổ có {len(errors)} lỗi, xem sheet Cảnh báo (the books have "
+                   "errors)", err=True)
+    click.echo(f"Đã ghi {output}")
+
+
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--province", required=True, help="Mã tỉnh, e.g. LaiChau (see `mtqg provinces`).")

@@ -1,0 +1,268 @@
+"""The figures of the auditor's workbook: trial balance, disbursement, balance assertions.
+
+Also the helpers every sheet of :mod:`mtqgledger.audit` shares: the period,
+file names as the auditor reads them, exact amounts and account titles.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from beancount.core import data
+
+from mtqgledger.accounts import AccountError, Line, parse_account
+from mtqgledger.catalogue import Catalogue
+from mtqgledger.disbursement import disbursement_report, movements
+from mtqgledger.titles import line_title
+from mtqgledger.xlsxrows import Column, Formula, Sheet
+
+
+@dataclass(frozen=True)
+class Period:
+    """The audited period; either end open when None."""
+
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+    def __contains__(self, day: datetime.date) -> bool:
+        return (self.since is None or day >= self.since) and \
+            (self.until is None or day <= self.until)
+
+    def transactions(self, entries: Sequence[data.Directive]) -> Iterator[data.Transaction]:
+        for entry in entries:
+            if isinstance(entry, data.Transaction) and entry.date in self:
+                yield entry
+
+
+class Places:
+    """Ledger file names as the auditor reads them: relative to the main ledger's folder."""
+
+    def __init__(self, options_map: dict):
+        main = options_map.get("filename") or ""
+        self.base = os.path.dirname(os.path.abspath(main)) if os.path.isfile(main) else None
+        self.names: dict[str, str] = {}
+
+    def name(self, filename: str | None) -> str:
+        if filename is None:
+            return ""
+        known = self.names.get(filename)
+        if known is None:
+            known = filename
+            if self.base and os.path.isabs(filename) and \
+                    os.path.commonpath([self.base, filename]) == self.base:
+                known = os.path.relpath(filename, self.base)
+            self.names[filename] = known
+        return known
+
+    def where(self, meta: dict | None) -> str:
+        """'file:line' of an entry's or error's metadata."""
+        if not meta:
+            return ""
+        return f"{self.name(meta.get('filename'))}:{meta.get('lineno', '')}"
+
+
+def exact(number: Decimal) -> int | Decimal:
+    """Whole đồng as an int (an integer cell); anything finer stays an exact Decimal."""
+    whole = int(number)
+    return whole if whole == number else number
+
+
+def account_title(catalogue: Catalogue, account: str) -> str:
+    """The Vietnamese title of a model account's line; "" for any other account."""
+    try:
+        parsed = parse_account(account)
+    except AccountError:
+        return ""
+    return line_title(catalogue, parsed[1]) if parsed else ""
+
+
+def message_sheet(name: str, columns: Sequence[Column], column: int, text: str) -> Sheet:
+    """A sheet whose only row says why it has nothing else."""
+    row = [None] * len(columns)
+    row[column] = text
+    return Sheet(name, columns, lambda _cells: [row], 1)
+
+
+# ------------------------------------------------------------------ Cân đối
+
+TRIAL_COLUMNS = (
+    Column("Tài khoản (account)", 52), Column("Nội dung dòng vốn (line title)", 60),
+    Column("Tiền tệ", 8), Column("Số dư đầu kỳ (opening)", 22, "amount"),
+    Column("Phát sinh Nợ (debits)", 22, "amount"), Column("Phát sinh Có (credits)", 22, "amount"),
+    Column("Số dư cuối kỳ (closing)", 22, "amount"))
+
+
+def trial_balance(entries: Sequence[data.Directive], period: Period,
+                  ) -> dict[tuple[str, str], list[Decimal]]:
+    """(account, currency) -> [opening, debits, credits], credits counted positive."""
+    totals: dict[tuple[str, str], list[Decimal]] = {}
+    zero = Decimal(0)
+    for entry in entries:
+        if not isinstance(entry, data.Transaction) or \
+                (period.until is not None and entry.date > period.until):
+            continue
+        before = period.since is not None and entry.date < period.since
+        for posting in entry.postings:
+            number = posting.units.number
+            if number is None:  # an incomplete posting, already reported by Beancount
+                continue
+            cell = totals.get((posting.account, posting.units.currency))
+            if cell is None:
+                cell = totals[(posting.account, posting.units.currency)] = [zero, zero, zero]
+            if before:
+                cell[0] += number
+            elif number >= 0:
+                cell[1] += number
+            else:
+                cell[2] -= number
+    return totals
+
+
+def _trial_totals(rows: list[Sequence[object]]) -> list[Sequence[object]]:
+    """A blank row, then SUM formulas per column (SUMIF by currency if there are several)."""
+    last = len(rows) + 1
+    currencies = sorted({row[2] for row in rows})
+    totals: list[Sequence[object]] = [()]
+    for currency in currencies:
+        if len(currencies) == 1:
+            sums = [Formula(f"SUM({c}2:{c}{last})") for c in "DEFG"]
+        else:
+            sums = [Formula(f'SUMIF($C$2:$C${last},"{currency}",{c}2:{c}{last})')
+                    for c in "DEFG"]
+        totals.append((f"Tổng cộng {currency} (total)", "", currency, *sums))
+    return totals
+
+
+def trial_balance_sheet(entries: Sequence[data.Directive], period: Period,
+                        catalogue: Catalogue) -> Sheet:
+    rows: list[Sequence[object]] = []
+    for (account, currency), (opening, debits, credits) in \
+            sorted(trial_balance(entries, period).items()):
+        rows.append((account, account_title(catalogue, account), currency, exact(opening),
+                     exact(debits), exact(credits), exact(opening + debits - credits)))
+    if not rows:
+        return message_sheet("Cân đối", TRIAL_COLUMNS, 0, "Không có bút toán (no postings)")
+    accounts = len(rows)
+    rows.extend(_trial_totals(rows))
+    return Sheet("Cân đối", TRIAL_COLUMNS, lambda _cells: rows, len(rows), accounts)
+
+
+# ------------------------------------------------------------------ Giải ngân
+
+DISBURSEMENT_COLUMNS = (
+    Column("Tỉnh", 10), Column("Chương trình", 12), Column("Dự án", 8),
+    Column("Tiểu dự án", 10), Column("Nguồn", 8), Column("Loại vốn", 9),
+    Column("Năm KH", 8, "integer"), Column("Kéo dài sang", 9, "integer"),
+    Column("Dòng vốn (line)", 44), Column("Nội dung (title)", 60),
+    Column("Kế hoạch (plan)", 20, "amount"), Column("Đã thanh toán (payments)", 20, "amount"),
+    Column("Tạm ứng chưa thu hồi (advances)", 20, "amount"),
+    Column("Giải ngân (disbursed)", 20, "amount"), Column("Tỷ lệ GN (ratio)", 10, "ratio"),
+    Column("Còn lại (remaining)", 20, "amount"))
+TITLE_COLUMN = 9  # J; the figures are K plan, L payments, M advances, N, O, P
+
+
+def _line_formulas(row: int) -> list[Formula]:
+    """Disbursed, ratio and remaining of a line's sheet row."""
+    return [Formula(f"L{row}+M{row}"), Formula(f'IF(K{row}=0,"",N{row}/K{row})'),
+            Formula(f"K{row}-N{row}")]
+
+
+def _total_formulas(row: int, first: int, last: int) -> list[Formula]:
+    """A total row: the sums of the line rows first..last, and its own ratio."""
+    sums = [Formula(f"SUM({c}{first}:{c}{last})") for c in "KLMN"]
+    return [*sums, Formula(f'IF(K{row}=0,"",N{row}/K{row})'), Formula(f"SUM(P{first}:P{last})")]
+
+
+def disbursement_sheet(entries: Sequence[data.Directive], catalogue: Catalogue,
+                       until: datetime.date | None) -> Sheet:
+    """Per line: plan, payments and advances from disbursement_report; the rest as formulas.
+
+    Below the lines, a total row per programme and a grand total, as SUM
+    formulas over the line rows. Raises ReportError when the books hold an
+    amount the report cannot add up.
+    """
+    report = disbursement_report(movements(entries), catalogue, as_of=until, budget_year=None,
+                                 by="line")
+    lines = [row for row in report.rows if row.level == "line"]
+    if not lines:
+        return message_sheet("Giải ngân", DISBURSEMENT_COLUMNS, TITLE_COLUMN,
+                             "Không có dòng vốn (no lines)")
+    rows: list[Sequence[object]] = []
+    for number, row in enumerate(lines, start=2):
+        line = Line(row.province, row.program, row.project, row.subproject, row.source,
+                    row.capital, row.plan_year, row.extended_into)
+        rows.append((row.province, row.program, row.project, row.subproject, row.source,
+                     row.capital, row.plan_year, row.extended_into, line.name(),
+                     line_title(catalogue, line), row.plan, row.payments, row.advances,
+                     *_line_formulas(number)))
+    rows.append(())
+    # Lines come in catalogue order, so each programme's lines are one block of rows.
+    first = 2
+    for number, row in enumerate(lines, start=2):
+        following = lines[number - 1] if number - 1 < len(lines) else None
+        if following is None or \
+                (following.province, following.program) != (row.province, row.program):
+            title = catalogue.title([row.program]) or row.program
+            rows.append((row.province, row.program, *[None] * 7,
+                         f"Cộng {row.province} – {title}",
+                         *_total_formulas(len(rows) + 2, first, number)))
+            first = number + 1
+    rows.append((*[None] * 9, "Tổng số (total)",
+                 *_total_formulas(len(rows) + 2, 2, len(lines) + 1)))
+    return Sheet("Giải ngân", DISBURSEMENT_COLUMNS, lambda _cells: rows, len(rows), len(lines))
+
+
+# ------------------------------------------------------------------ Đối chiếu
+
+RECONCILIATION_COLUMNS = (
+    Column("Ngày (date)", 11, "date"), Column("Tài khoản (account)", 52),
+    Column("Tiền tệ", 8), Column("Số dư khẳng định (asserted)", 22, "amount"),
+    Column("Số dư theo sổ (books)", 22, "amount"),
+    Column("Chênh lệch (books − asserted)", 20, "amount"),
+    Column("Kết quả", 10), Column("Sổ: tệp:dòng (ledger file:line)", 32))
+
+
+def reconciliation_sheet(entries: Sequence[data.Directive], period: Period,
+                         places: Places) -> Sheet:
+    """Each balance assertion of the period beside the books' balance at the start of its day.
+
+    Like Beancount's own check, an assertion covers the account and its
+    sub-accounts. Balance directives sort before the transactions of their
+    day, so the running sums met on the way are the balances at that moment.
+    """
+    asserted = {entry.account for entry in entries if isinstance(entry, data.Balance)}
+    if not asserted:
+        return message_sheet("Đối chiếu", RECONCILIATION_COLUMNS, 1,
+                             "Không có lệnh balance trong sổ (no balance assertions)")
+    covering: dict[str, list[str]] = {}  # account -> the asserted accounts it counts in
+    running: dict[tuple[str, str], Decimal] = {}
+    rows: list[Sequence[object]] = []
+    for entry in entries:
+        if isinstance(entry, data.Transaction):
+            for posting in entry.postings:
+                names = covering.get(posting.account)
+                if names is None:
+                    parts = posting.account.split(":")
+                    names = covering[posting.account] = [
+                        name for name in (":".join(parts[:n]) for n in range(1, len(parts) + 1))
+                        if name in asserted]
+                if posting.units.number is None:
+                    continue
+                for name in names:
+                    key = (name, posting.units.currency)
+                    running[key] = running.get(key, Decimal(0)) + posting.units.number
+        elif isinstance(entry, data.Balance) and entry.date in period:
+            books = running.get((entry.account, entry.amount.currency), Decimal(0))
+            # Beancount's verdict, within its tolerance: a failed check carries diff_amount.
+            verdict = "Lệch" if entry.diff_amount is not None else "Khớp"
+            rows.append((entry.date, entry.account, entry.amount.currency,
+                         exact(entry.amount.number), exact(books),
+                         exact(books - entry.amount.number), verdict, places.where(entry.meta)))
+    if not rows:
+        return message_sheet("Đối chiếu", RECONCILIATION_COLUMNS, 1,
+                             "Không có lệnh balance trong kỳ (no balance assertions in the period)")
+    return Sheet("Đối chiếu", RECONCILIATION_COLUMNS, lambda _cells: rows, len(rows))
