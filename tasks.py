@@ -103,6 +103,12 @@ def demo() -> None:
         SAMPLE_AS_OF)
     run(mtqg, "report", "quarterly", DEMO_BOOKS / "main.beancount", "--quarter", "2025Q3",
         "-o", DEMO_QUARTERLY)
+    say("serving the books in Fava until Ctrl+C (port: $MTQG_DEMO_PORT, default 5000)")
+    try:
+        run(mtqg, "serve", DEMO_BOOKS / "main.beancount", "--host", "127.0.0.1", "--port",
+            os.environ.get("MTQG_DEMO_PORT", "5000"))
+    except KeyboardInterrupt:
+        say("stopped")
 
 
 def test() -> None:

@@ -144,6 +144,7 @@ def test_main_file_header(cat: Catalogue) -> None:
     text = main_file(cat, "LaiChau", 2025)
     assert 'option "operating_currency" "VND"' in text
     assert 'custom "fava-option" "locale" "vi_VN"' in text
+    assert 'custom "fava-extension" "mtqgledger.fava_ext"' in text
     assert 'plugin "mtqgledger.plugins.budget_rules"' in text
     assert "precision: 0" in text
     assert 'include "accounts.beancount"' in text
@@ -159,9 +160,10 @@ def test_main_file_parses_to_the_intended_options(cat: Catalogue) -> None:
     assert commodity.currency == "VND"
     assert commodity.meta["precision"] == 0
     assert commodity.date == datetime.date(2025, 1, 1)
-    custom = next(e for e in entries if isinstance(e, data.Custom))
-    assert custom.type == "fava-option"
-    assert [value.value for value in custom.values] == ["locale", "vi_VN"]
+    customs = [(e.type, [value.value for value in e.values])
+               for e in entries if isinstance(e, data.Custom)]
+    assert customs == [("fava-option", ["locale", "vi_VN"]),
+                       ("fava-extension", ["mtqgledger.fava_ext"])]
 
 
 # --- create_books ------------------------------------------------------------------------

@@ -425,6 +425,46 @@ def accounts(province: str, programs: tuple[str, ...], year: int) -> None:
 
 
 @main.command()
+@click.argument("ledger", type=LEDGER, required=False)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Địa chỉ lắng nghe. Fava has no log-in: keep 127.0.0.1, or put it behind "
+                   "an authenticating reverse proxy.")
+@click.option("--port", type=int, default=5000, show_default=True, help="Cổng (port).")
+@click.option("--read-only/--editable", "read_only", default=True, show_default=True,
+              help="Chỉ xem (default), or let Fava's editor and import page change the books.")
+def serve(ledger: Path | None, host: str, port: int, read_only: bool) -> None:
+    """Mở sổ trong Fava, với trang Giải ngân MTQG (browse the books in Fava).
+
+    LEDGER defaults to the sample books ledgers/main.beancount of this checkout.
+    The books need the line  custom "fava-extension" "mtqgledger.fava_ext"
+    (`mtqg init` writes it). Stop with Ctrl+C.
+
+    \b
+    Ví dụ:
+      mtqg serve
+      mtqg serve so-laichau/main.beancount --port 5001
+      mtqg serve so-laichau/main.beancount --editable
+    """
+    from mtqgledger.serve import ServeError, make_app, page_path, sample_ledger
+    from mtqgledger.serve import serve as run
+
+    try:
+        ledger = ledger or sample_ledger()
+        click.echo(f"Đang nạp sổ {ledger} …", err=True)
+        app = make_app(ledger, read_only=read_only)
+        path = page_path(app)
+        base = f"http://{host}:{port}"
+        if path is None:
+            click.echo(f'Sổ chưa bật trang Giải ngân MTQG: thêm dòng  2025-01-01 custom '
+                       f'"fava-extension" "mtqgledger.fava_ext"  vào {ledger}', err=True)
+        mode = "chỉ xem (read-only)" if read_only else "cho phép sửa (editable)"
+        run(app, host, port,
+            ready=lambda: click.echo(f"Fava: {base}{path or '/'}  [{mode}; Ctrl+C để dừng]"))
+    except ServeError as problem:
+        raise click.ClickException(str(problem)) from None
+
+
+@main.command()
 @click.argument("query")
 @click.option("--within", default="", help="Search below this path, e.g. GNBV/DA4.")
 def find(query: str, within: str) -> None:

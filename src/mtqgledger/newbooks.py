@@ -74,6 +74,7 @@ option "display_precision" "VND:1"
   precision: 0
 
 {year}-01-01 custom "fava-option" "locale" "vi_VN"
+{year}-01-01 custom "fava-extension" "mtqgledger.fava_ext"
 
 plugin "mtqgledger.plugins.budget_rules"
 

@@ -1,0 +1,228 @@
+"""Fava extension: the page "Giải ngân MTQG" (disbursement of the national target programmes).
+
+Enable it in the books (``mtqg init`` writes this line)::
+
+    custom "fava-extension" "mtqgledger.fava_ext"
+
+The page follows Fava's filters: its figures come from
+:func:`~mtqgledger.disbursement.disbursement_report` over the movement table of
+the filtered entries, which is computed once per load and filter state
+(:mod:`mtqgledger.fava_ext.tables`). Its downloads call the same functions as
+the ``mtqg`` command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import io
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, quote, urlencode
+
+from fava.application import url_for
+from fava.context import g
+from fava.ext import FavaExtensionBase, extension_endpoint
+from flask import abort, request, send_file
+from markupsafe import Markup
+
+from mtqgledger.catalogue import Catalogue, CatalogueError, load_catalogue
+from mtqgledger.disbursement import disbursement_report
+from mtqgledger.fava_ext import charts
+from mtqgledger.fava_ext.tables import FilterState, Table, TableCache, cumulative
+from mtqgledger.fava_ext.view import (
+    Page,
+    Settings,
+    breaches,
+    build_page,
+    month_ends,
+    settings_from,
+)
+from mtqgledger.loading import paused_gc
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fava.core import FavaLedger
+    from flask.wrappers import Response
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILTERS = ("account", "filter", "time")
+_PLACEHOLDER = "MTQGACCOUNT"
+UNFILTERED = FilterState("", "", "")
+
+
+class _FavaLinks:
+    """The page's links, through Fava's ``url_for`` (which keeps the current filters).
+
+    A page has two links a row: the account and journal URLs are built once per
+    request and filled in per row.
+    """
+
+    def __init__(self, extension: str) -> None:
+        self.extension = extension
+        self._account = url_for("account", name=_PLACEHOLDER).split(_PLACEHOLDER)
+        path, _, query = url_for("report", report_name="journal").partition("?")
+        self._journal = (path, dict(parse_qsl(query)))
+
+    def account(self, name: str) -> str:
+        return quote(name, safe=":").join(self._account)
+
+    def journal(self, pattern: str) -> str:
+        path, args = self._journal
+        return f"{path}?{urlencode({**args, 'account': pattern}, quote_via=quote, safe=':')}"
+
+    def page(self, **params: str) -> str:
+        return url_for("extension_report", extension_name=self.extension, **params)
+
+    def endpoint(self, name: str, **params: str) -> str:
+        # url_for's own first parameter is called "endpoint", like the route's: go via the page.
+        path, _, query = self.page().partition("?")
+        return f"{path}{name}?{urlencode({**dict(parse_qsl(query)), **params})}"
+
+    def source(self, filename: str, lineno: int) -> str:
+        return url_for("report", report_name="editor", file_path=filename, line=str(lineno))
+
+    def errors(self) -> str:
+        return url_for("report", report_name="errors")
+
+
+class DisbursementPage(FavaExtensionBase):
+    """Plan, payments, advances and disbursement ratio by programme, project, sub-project."""
+
+    report_title = "Giải ngân MTQG"
+    has_js_module = True
+
+    def __init__(self, ledger: FavaLedger, config: str | None = None) -> None:
+        super().__init__(ledger, config)
+        self.tables = TableCache()
+        self._catalogue: Catalogue | None = None
+
+    def after_load_file(self) -> None:
+        """Drop the old tables and work out the unfiltered one now, as part of the load.
+
+        The page is then quick from its first request; a filter state costs one pass
+        over its entries when first asked for.
+        """
+        self.tables.clear()
+        self._catalogue = None
+        with paused_gc():
+            self.tables.get(UNFILTERED, lambda: self.ledger.all_entries)
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The bundled catalogue with the files the books' budget-rule plugin line names."""
+        if self._catalogue is None:
+            from mtqgledger.plugins.budget_rules import RuleConfig
+
+            base = os.path.dirname(self.ledger.beancount_file_path)
+            files: list[str] = []
+            for name, config in self.ledger.options.get("plugin", []):
+                if name == "mtqgledger.plugins.budget_rules":
+                    # The plugin itself reports a bad option as a ledger error.
+                    with contextlib.suppress(ValueError):
+                        files.extend(RuleConfig.parse(config, base).catalogue_files)
+            try:
+                self._catalogue = load_catalogue(files)
+            except (CatalogueError, OSError):
+                self._catalogue = load_catalogue()
+        return self._catalogue
+
+    def table(self) -> Table:
+        """The movement table of the current filter state."""
+        state = FilterState(*(request.args.get(name, "") for name in FILTERS))
+        return self.tables.get(state, lambda: g.filtered.entries)
+
+    def settings(self, table: Table) -> Settings:
+        return settings_from(request.args, latest=table.latest, provinces=table.provinces,
+                             today=datetime.date.today())
+
+    def page(self) -> Page:
+        """Everything the template prints, for the current request."""
+        links = _FavaLinks(self.name)
+        table = self.table()
+        settings = self.settings(table)
+        report = disbursement_report(table.of_year(settings.year), self.catalogue,
+                                     as_of=settings.as_of, budget_year=settings.year,
+                                     province=settings.province, by="subproject")
+        curve: list[charts.Point] = []
+        if settings.year is not None:
+            days = month_ends(settings.year, settings.as_of)
+            curve = [charts.Point(*figures) for figures in cumulative(
+                table, self.catalogue, settings.year, days, province=settings.province)]
+        page = build_page(report, settings, years=table.years, provinces=table.provinces,
+                          links=links, curve=curve)
+        page.breaches, page.other_errors = breaches(self.ledger.errors, links)
+        page.errors_url = links.errors()
+        page.error = table.error
+        # The as-of form keeps Fava's filters, and the plan year if one was chosen (else
+        # the plan year follows the date).
+        page.hidden = {name: request.args[name] for name in FILTERS if request.args.get(name)}
+        if request.args.get("year"):
+            page.hidden["year"] = settings.params()["year"]
+        return page
+
+    def render(self) -> Markup:
+        """The page's HTML, its style sheet inlined (Fava loads pages as HTML fragments).
+
+        The cyclic garbage collector is paused meanwhile: with large books loaded, a
+        full collection walks millions of Fava's objects and would double the time.
+        """
+        styles = (self.extension_dir / "templates" / "DisbursementPage.css").read_text(
+            encoding="utf-8")
+        with paused_gc():
+            page = self.page()
+            template = self.jinja_env.get_template("_page.html")
+            return Markup(template.render(page=page, styles=Markup(styles)))
+
+    @extension_endpoint("quarterly")
+    def quarterly(self) -> Response:
+        """The quarterly report workbook (as ``mtqg report quarterly``)."""
+        from mtqgledger.quarterly import Quarter, quarterly_report
+        from mtqgledger.quarterly_xlsx import write_quarterly_workbook
+
+        table = self.table()
+        settings = self.settings(table)
+        text = request.args.get("quarter") or \
+            f"{settings.as_of.year}Q{(settings.as_of.month - 1) // 3 + 1}"
+        try:
+            quarter = Quarter.parse(text)
+        except ValueError as problem:
+            abort(400, str(problem))
+        result = quarterly_report(table.movements, self.catalogue, quarter,
+                                  province=settings.province)
+        output = io.BytesIO()
+        # The form is in đồng or triệu đồng; the page's tỷ đồng becomes triệu.
+        unit = "dong" if settings.unit in (None, "dong") else "trieu"
+        write_quarterly_workbook(result, output, unit=unit)
+        output.seek(0)
+        return send_file(output, mimetype=XLSX, as_attachment=True,
+                         download_name=f"giai-ngan-{quarter.year}Q{quarter.number}.xlsx")
+
+    @extension_endpoint("audit")
+    def audit(self) -> Response:
+        """The audit workbook (as ``mtqg export audit``) of the filtered entries, to the as-of date.
+
+        Fava's time filter becomes the workbook's period; the account and tag /
+        metadata filters select the entries.
+        """
+        from mtqgledger.audit import write_audit_workbook
+
+        args = request.args
+        entries = self.ledger.get_filtered(account=args.get("account", ""),
+                                           filter=args.get("filter", "")).entries
+        until = self.settings(self.table()).as_of
+        since = None
+        if g.filtered.date_range is not None:
+            since = g.filtered.date_range.begin
+            until = min(until, g.filtered.date_range.end_inclusive)
+        output = io.BytesIO()
+        try:
+            write_audit_workbook(list(entries), list(self.ledger.load_errors),
+                                 self.ledger.options, output, since=since, until=until,
+                                 catalogue=self.catalogue,
+                                 ledger=Path(self.ledger.beancount_file_path))
+        except ValueError as problem:  # an empty period
+            abort(400, str(problem))
+        output.seek(0)
+        return send_file(output, mimetype=XLSX, as_attachment=True,
+                         download_name=f"kiem-toan-{until:%Y%m%d}.xlsx")

@@ -1,0 +1,161 @@
+"""Two small inline SVG charts for the page: ratio by item, and the year's cumulative curve.
+
+Amounts stay whole đồng until they become coordinates; labels use the same
+formatting as every other figure.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from markupsafe import Markup, escape
+
+from mtqgledger.formatting import format_amount, format_date, format_ratio
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str  # short code, e.g. "GNBV·DA4"
+    title: str  # full Vietnamese title (tooltip)
+    ratio: Decimal | None
+    state: str  # css class: done | ok | behind | none
+    href: str
+
+
+@dataclass(frozen=True)
+class Point:
+    day: datetime.date
+    plan: int
+    disbursed: int
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def ratio_bars(bars: Sequence[Bar], target: Decimal) -> Markup:
+    """Horizontal bars of the ratio, 0–100 %, with the target marked."""
+    label_width, bar_width, row, top = 96.0, 330.0, 20.0, 18.0
+    width = label_width + bar_width + 64
+    height = top + row * len(bars) + 6
+    parts = [f'<svg class="mtqg-chart" viewBox="0 0 {_num(width)} {_num(height)}" '
+             f'width="100%" role="img" aria-label="Tỷ lệ giải ngân">']
+    for tick in (0, 25, 50, 75, 100):
+        x = label_width + bar_width * tick / 100
+        parts.append(f'<line class="grid" x1="{_num(x)}" y1="{_num(top - 4)}" x2="{_num(x)}" '
+                     f'y2="{_num(height - 4)}"/>'
+                     f'<text class="axis" x="{_num(x)}" y="10" text-anchor="middle">'
+                     f'{tick} %</text>')
+    for index, bar in enumerate(bars):
+        y = top + row * index
+        share = 0.0 if bar.ratio is None else float(max(min(bar.ratio, Decimal(1)), Decimal(0)))
+        parts.append(
+            f'<a href="{escape(bar.href)}"><title>{escape(bar.title)}: '
+            f'{escape(format_ratio(bar.ratio))}</title>'
+            f'<text class="label" x="{_num(label_width - 6)}" y="{_num(y + 13)}" '
+            f'text-anchor="end">{escape(bar.label)}</text>'
+            f'<rect class="track" x="{_num(label_width)}" y="{_num(y + 3)}" '
+            f'width="{_num(bar_width)}" height="13" rx="2"/>'
+            f'<rect class="bar {escape(bar.state)}" x="{_num(label_width)}" y="{_num(y + 3)}" '
+            f'width="{_num(bar_width * share)}" height="13" rx="2"/>'
+            f'<text class="value" x="{_num(label_width + bar_width + 6)}" y="{_num(y + 13)}">'
+            f'{escape(format_ratio(bar.ratio))}</text></a>')
+    x = label_width + bar_width * float(target)
+    parts.append(f'<line class="target" x1="{_num(x)}" y1="{_num(top - 4)}" x2="{_num(x)}" '
+                 f'y2="{_num(height - 4)}"><title>Mục tiêu {escape(format_ratio(target, 0))}'
+                 f'</title></line></svg>')
+    return Markup("".join(parts))
+
+
+def _step(span: int) -> int:
+    """A round tick step (1, 2 or 5 × 10^k đồng) giving at most five intervals over ``span``."""
+    power = 1
+    while True:
+        for factor in (1, 2, 5):
+            if span <= power * factor * 5:
+                return power * factor
+        power *= 10
+
+
+def _axis_label(amount: int) -> str:
+    if amount == 0:
+        return "0"
+    if amount % 10**9 == 0 or amount >= 10**10:
+        decimals = 0 if amount % 10**9 == 0 else 1
+        return f"{format_amount(amount, 'ty', decimals)} tỷ"
+    if amount % 10**6 == 0 or amount >= 10**7:
+        return f"{format_amount(amount, 'trieu', 0)} tr"
+    return format_amount(amount)
+
+
+def cumulative_curve(points: Sequence[Point], start: datetime.date, deadline: datetime.date,
+                     target: Decimal, projected: Decimal | None) -> Markup:
+    """Disbursed so far against the plan, month by month, with the target and the projection."""
+    width, height = 520.0, 230.0
+    left, right, top, bottom = 64.0, 12.0, 12.0, 36.0
+    plan = points[-1].plan if points else 0
+    wanted = int(target * plan)
+    projected_amount = int(projected * plan) if projected is not None else 0
+    peak = max([plan, projected_amount, *(p.plan for p in points),
+                *(p.disbursed for p in points), 1])
+    step = _step(peak)
+    top_value = -(-peak // step) * step
+    days = max((deadline - start).days, 1)
+
+    def x(day: datetime.date) -> float:
+        return left + (width - left - right) * (day - start).days / days
+
+    def y(amount: int) -> float:
+        return top + (height - top - bottom) * (1 - amount / top_value)
+
+    parts = [f'<svg class="mtqg-chart" viewBox="0 0 {_num(width)} {_num(height)}" '
+             'width="100%" role="img" aria-label="Giải ngân lũy kế so với kế hoạch">']
+    for value in range(0, top_value + 1, step):
+        parts.append(f'<line class="grid" x1="{_num(left)}" y1="{_num(y(value))}" '
+                     f'x2="{_num(width - right)}" y2="{_num(y(value))}"/>'
+                     f'<text class="axis" x="{_num(left - 6)}" y="{_num(y(value) + 4)}" '
+                     f'text-anchor="end">{escape(_axis_label(value))}</text>')
+    month = datetime.date(start.year, start.month, 1)
+    while month <= deadline:
+        parts.append(f'<text class="axis" x="{_num(x(month) + 4)}" y="{_num(height - bottom + 14)}"'
+                     f'>T{month.month}</text>'
+                     f'<line class="grid" x1="{_num(x(month))}" y1="{_num(top)}" '
+                     f'x2="{_num(x(month))}" y2="{_num(height - bottom)}"/>')
+        month = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    if points:
+        plan_path = " ".join(f"{_num(x(p.day))},{_num(y(p.plan))}" for p in points)
+        parts.append(f'<polyline class="plan" points="{_num(x(start))},{_num(y(points[0].plan))} '
+                     f'{plan_path} {_num(x(deadline))},{_num(y(plan))}"/>')
+        parts.append(f'<line class="target" x1="{_num(left)}" y1="{_num(y(wanted))}" '
+                     f'x2="{_num(width - right)}" y2="{_num(y(wanted))}"/>')
+        last = points[-1]
+        if projected is not None and last.day < deadline:
+            parts.append(f'<line class="projection" x1="{_num(x(last.day))}" '
+                         f'y1="{_num(y(last.disbursed))}" x2="{_num(x(deadline))}" '
+                         f'y2="{_num(y(projected_amount))}"/>')
+        curve = " ".join(f"{_num(x(p.day))},{_num(y(p.disbursed))}" for p in points)
+        parts.append(f'<polyline class="disbursed" points="{_num(x(start))},{_num(y(0))} '
+                     f'{curve}"/>')
+        for point in points:
+            parts.append(f'<circle class="disbursed" cx="{_num(x(point.day))}" '
+                         f'cy="{_num(y(point.disbursed))}" r="2.5"><title>'
+                         f'{format_date(point.day)}: {escape(format_amount(point.disbursed))} đ'
+                         f' / {escape(format_amount(point.plan))} đ ('
+                         f'{escape(format_ratio(_share(point)))})</title></circle>')
+    legend = (("disbursed", "Giải ngân lũy kế"), ("plan", "Kế hoạch"),
+              ("target", f"Mục tiêu {format_ratio(target, 0)}"), ("projection", "Dự kiến"))
+    for index, (css, text) in enumerate(legend):
+        lx = left + 8 + index * 112
+        parts.append(f'<line class="{css}" x1="{_num(lx)}" y1="{_num(height - 8)}" '
+                     f'x2="{_num(lx + 18)}" y2="{_num(height - 8)}"/>'
+                     f'<text class="axis" x="{_num(lx + 22)}" y="{_num(height - 4)}">'
+                     f'{escape(text)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _share(point: Point) -> Decimal | None:
+    return Decimal(point.disbursed) / point.plan if point.plan else None

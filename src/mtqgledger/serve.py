@@ -1,0 +1,70 @@
+"""``mtqg serve``: Fava on the books, with the disbursement page, read-only by default.
+
+Fava has no log-in of its own: anyone who reaches the port can read the books,
+and in editable mode change them. Serve on 127.0.0.1, or behind a reverse proxy
+that authenticates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import Flask
+
+import mtqgledger
+
+EXTENSION = "DisbursementPage"
+EXTENSION_MODULE = "mtqgledger.fava_ext"
+
+
+class ServeError(RuntimeError):
+    """The books cannot be served (missing file, no extension, port in use)."""
+
+
+def sample_ledger() -> Path:
+    """The sample books of this package's repository checkout."""
+    repository = Path(mtqgledger.__file__).resolve().parents[2]
+    ledger = repository / "ledgers" / "main.beancount"
+    if not ledger.is_file():
+        raise ServeError(f"{ledger}: không có sổ mẫu (no sample books: mtqgledger is not run "
+                         "from its repository checkout); name the ledger: mtqg serve LEDGER")
+    return ledger
+
+
+def make_app(ledger: Path, *, read_only: bool = True) -> Flask:
+    """Fava's application on one ledger, loaded now so that the first page is quick."""
+    from fava.application import create_app
+
+    return create_app([str(ledger.resolve())], load=True, read_only=read_only)
+
+
+def page_path(app: Flask) -> str | None:
+    """The path of the disbursement page, or None if the books do not enable the extension."""
+    ledgers = app.config["LEDGERS"]
+    slug = ledgers.first_slug()
+    if ledgers[slug].extensions.get_extension(EXTENSION) is None:
+        return None
+    return f"/{quote(slug)}/extension/{EXTENSION}/"
+
+
+def serve(app: Flask, host: str, port: int, ready: Callable[[], None] = lambda: None) -> None:
+    """Serve until interrupted, with the threaded server Fava's own command uses.
+
+    ``ready`` runs once the port is bound, before the first request is answered.
+    """
+    from cheroot.wsgi import Server
+
+    server = Server((host, port), app)
+    try:
+        server.prepare()
+    except OSError as error:
+        raise ServeError(f"không mở được cổng {host}:{port} ({error})") from error
+    ready()
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
