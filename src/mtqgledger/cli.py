@@ -47,6 +47,8 @@ def main() -> None:
       mtqg check ledgers/main.beancount
       mtqg report disbursement ledgers/main.beancount --as-of 2025-11-14
       mtqg report quarterly ledgers/main.beancount --quarter 2025Q3
+      mtqg export audit ledgers/main.beancount -o kiem-toan.xlsx
+      mtqg serve
     """
 
 
