@@ -123,8 +123,8 @@ Written by `bench/import_bench.py` on {datetime.datetime.now(datetime.UTC):%Y-%m
 on {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python \
 {platform.python_version()}.
 `mtqg import` of one State Treasury statement of {rows:,} rows (sample layout, {lines}
-lines, every movement kind; {LAYOUTS[layout]}) into books made by `mtqg init` with
-every line allocated; fresh process started from a small wrapper, wall time and peak
+lines, every movement kind) into books made by `mtqg init` with every line allocated.
+The statement has {LAYOUTS[layout]}. Fresh process started from a small wrapper, wall time and peak
 RSS (`os.wait4`). The import reads the books, reads and identifies the workbook,
 drops duplicates, checks the books plus the new entries (Beancount's validations and
 the budget rules) while a second process formats and writes them, then renames the

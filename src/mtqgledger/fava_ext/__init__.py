@@ -98,7 +98,7 @@ class DisbursementPage(FavaExtensionBase):
         self._catalogue: Catalogue | None = None
 
     def after_load_file(self) -> None:
-        """Drop the old tables and work out the unfiltered one now, as part of the load.
+        """Drop the old tables; work out the unfiltered one and its chart now, in the load.
 
         The page is then quick from its first request; a filter state costs one pass
         over its entries when first asked for.
@@ -106,7 +106,14 @@ class DisbursementPage(FavaExtensionBase):
         self.tables.clear()
         self._catalogue = None
         with paused_gc():
-            self.tables.get(UNFILTERED, lambda: self.ledger.all_entries)
+            table = self.tables.get(UNFILTERED, lambda: self.ledger.all_entries)
+            # The default page's chart: the month-end totals of the latest plan year.
+            settings = settings_from({}, latest=table.latest, provinces=table.provinces,
+                                     today=datetime.date.today())
+            if settings.year is not None and not table.error:
+                cumulative(table, self.catalogue, settings.year,
+                           month_ends(settings.year, settings.as_of),
+                           province=settings.province)
 
     @property
     def catalogue(self) -> Catalogue:
