@@ -21,8 +21,8 @@ from mtqgledger.accounts import Root
 from mtqgledger.disbursement import DisbursementReport, ReportRow
 from mtqgledger.fava_ext import charts
 from mtqgledger.formatting import UNITS, format_amount, format_date, format_ratio
+from mtqgledger.pace import TARGET, pace_of
 
-TARGET = Decimal("0.95")
 UNIT_LABELS = {"dong": "đồng", "trieu": "triệu đồng", "ty": "tỷ đồng"}
 BIG = 10**12  # from this plan on, the page opens in triệu đồng
 LEVEL_RANK = {"total": 0, "province": 1, "program": 2, "project": 3, "subproject": 4, "line": 5}
@@ -249,12 +249,6 @@ def _capitals(splits: list[ReportRow]) -> str:
 def build_rows(report: DisbursementReport, settings: Settings, unit: str, links: Links,
                target: Decimal = TARGET) -> list[RowView]:
     """Every report row as a tree row: nodes, each followed by its breakdown rows."""
-    from mtqgledger.pace import pace_of
-
-    splits: dict[tuple, list[ReportRow]] = {}
-    for row in report.rows:
-        if row.is_split:
-            splits.setdefault(row.node, []).append(row)
     views: list[RowView] = []
     stack: list[tuple[int, RowView]] = []
     node_view: RowView | None = None
@@ -287,7 +281,7 @@ def build_rows(report: DisbursementReport, settings: Settings, unit: str, links:
             disbursed=format_amount(row.disbursed, unit),
             remaining=format_amount(row.remaining, unit), ratio=format_ratio(row.ratio),
             bar=_bar(row.ratio), state=state,
-            capitals=_capitals(splits.get(row.node, [])) if kind == "node" else "",
+            capitals=_capitals(report.splits(row)) if kind == "node" else "",
             note=note, projected=projected,
             account_url=links.account(account) if account else None,
             journal_url=links.journal(account_pattern(row, report.budget_year)),
