@@ -19,7 +19,7 @@ from mtqgledger.cli import main
 from mtqgledger.disbursement import movements
 from mtqgledger.formatting import format_amount, format_ratio
 from mtqgledger.loading import load_books
-from mtqgledger.quarterly import Quarter, quarterly_report, quarterly_rows
+from mtqgledger.quarterly import Quarter, committee_title, quarterly_report, quarterly_rows
 from mtqgledger.quarterly_html import to_html
 from mtqgledger.quarterly_layout import columns
 from mtqgledger.quarterly_xlsx import write_quarterly_workbook
@@ -278,3 +278,32 @@ def test_libreoffice_recomputes_the_ledger_figures(books, sample, tmp_path):
     if books == "big":
         assert total.row.plan > 10**13
         assert re.fullmatch(r"[\d.]+", format_amount(total.row.plan))
+
+
+def test_several_provinces_are_lettered_and_the_total_adds_them(tmp_path):
+    other = TDA1_SN.replace("LaiChau", "DienBien")
+    entries, errors, _ = load(opens(TDA1_SN, other), allocate("2025-01-10", TDA1_SN, 1_000),
+                              allocate("2025-01-10", other, 3_000),
+                              pay("2025-08-01", other, 1_500))
+    assert errors == []
+    report = quarterly_report(movements(entries), load_catalogue(), Q3)
+    assert [(line.number, line.row.level) for line in report.lines][:2] == \
+        [("", "total"), ("A", "province")]
+    assert [line.number for line in report.lines if line.row.level == "province"] == ["A", "B"]
+    assert report.committee == "UBND TỈNH ……………"
+    sheet, rows = recomputed_lines(report, tmp_path)
+    plan = column_of(report, "plan")
+    provinces = [row for row, line in zip(rows, report.lines, strict=True)
+                 if line.row.level == "province"]
+    assert sheet.cell(rows[0], plan).value == sum(sheet.cell(r, plan).value for r in provinces)
+    assert sheet.cell(rows[0], plan).value == 4_000
+    assert sheet.cell(rows[0], column_of(report, "cumulative")).value == 1_500
+
+
+@pytest.mark.parametrize("province, title", [
+    ("LaiChau", "UBND TỈNH LAI CHÂU"),
+    ("HoChiMinh", "UBND THÀNH PHỐ HỒ CHÍ MINH"),
+    ("HaNoi", "UBND THÀNH PHỐ HÀ NỘI"),
+])
+def test_committee_of_a_province_or_city(province, title):
+    assert committee_title(load_catalogue(), province) == title
