@@ -28,7 +28,7 @@ from beancount.parser import printer
 
 from mtqgledger import __version__
 from mtqgledger.disbursement import Movement, ReportError, movements
-from mtqgledger.plugins.budget_rules import RuleConfig
+from mtqgledger.plugins.budget_rules import catalogue_files
 
 CACHE_FORMAT = 3
 
@@ -148,10 +148,7 @@ def _input_files(ledger: Path, options_map: dict) -> list[str]:
     if not files:
         files = [str(ledger.resolve())]
     base_dir = os.path.dirname(options_map.get("filename") or str(ledger))
-    for name, config in options_map.get("plugin", []):
-        if name.startswith("mtqgledger."):
-            with contextlib.suppress(ValueError):  # the plugin itself reports a bad option
-                files.extend(RuleConfig.parse(config, base_dir).catalogue_files)
+    files.extend(catalogue_files(options_map, base_dir))
     files.extend(filter(None, os.environ.get("MTQG_CATALOGUE", "").split(os.pathsep)))
     return files
 

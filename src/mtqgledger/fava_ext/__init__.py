@@ -13,7 +13,6 @@ the ``mtqg`` command.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import io
 import os
@@ -119,15 +118,10 @@ class DisbursementPage(FavaExtensionBase):
     def catalogue(self) -> Catalogue:
         """The bundled catalogue with the files the books' budget-rule plugin line names."""
         if self._catalogue is None:
-            from mtqgledger.plugins.budget_rules import RuleConfig
+            from mtqgledger.plugins.budget_rules import catalogue_files
 
             base = os.path.dirname(self.ledger.beancount_file_path)
-            files: list[str] = []
-            for name, config in self.ledger.options.get("plugin", []):
-                if name == "mtqgledger.plugins.budget_rules":
-                    # The plugin itself reports a bad option as a ledger error.
-                    with contextlib.suppress(ValueError):
-                        files.extend(RuleConfig.parse(config, base).catalogue_files)
+            files = catalogue_files(self.ledger.options, base)
             try:
                 self._catalogue = load_catalogue(files)
             except (CatalogueError, OSError):

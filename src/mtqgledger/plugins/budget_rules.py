@@ -25,6 +25,7 @@ Rules (each error names the account, the date and the amounts):
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime
 import os
 from dataclasses import dataclass
@@ -69,6 +70,19 @@ class RuleConfig:
                 raise ValueError(f"budget_rules: unknown option '{key.strip()}' "
                                  "(known: sources, catalogue)")
         return cls(sources, tuple(files))
+
+
+def catalogue_files(options_map: dict, base_dir: str) -> list[str]:
+    """The extra catalogue files named on the books' budget-rule plugin line(s).
+
+    A malformed option is skipped here: the plugin itself reports it as a ledger error.
+    """
+    files: list[str] = []
+    for name, config in options_map.get("plugin", []):
+        if name == __name__:
+            with contextlib.suppress(ValueError):
+                files.extend(RuleConfig.parse(config, base_dir).catalogue_files)
+    return files
 
 
 def _dong(amount: Decimal) -> str:
