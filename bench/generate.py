@@ -40,10 +40,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtqgledger.accounts import ROOT_TITLES, Line, Root
-from mtqgledger.catalogue import Catalogue, load_catalogue
-from mtqgledger.newbooks import lines_for
-from mtqgledger.titles import line_title
+from mtqgledger.model.accounts import ROOT_TITLES, Line, Root
+from mtqgledger.model.catalogue import Catalogue, load_catalogue
+from mtqgledger.model.titles import line_title
+from mtqgledger.outputs.newbooks import lines_for
 
 PROGRAMS = ("GNBV", "DTTS", "NTM")
 SOURCES = ("NSDP", "NSTW")

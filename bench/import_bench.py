@@ -48,8 +48,8 @@ def load_samples_module():
 
 def make_books(folder: Path, mtqg: list[str], env: dict[str, str]) -> list:
     """Books with every GNBV / DTTS line of Lai Châu 2025 allocated 10^13 đồng."""
-    from mtqgledger.catalogue import load_catalogue
-    from mtqgledger.newbooks import lines_for
+    from mtqgledger.model.catalogue import load_catalogue
+    from mtqgledger.outputs.newbooks import lines_for
 
     if folder.exists():
         shutil.rmtree(folder)
@@ -76,7 +76,7 @@ def make_books(folder: Path, mtqg: list[str], env: dict[str, str]) -> list:
 
 def movements(lines: list, rows: int, seed: int = 7) -> list[tuple]:
     """Rows for the sample statement layout: advances settled later, payments, returns."""
-    from mtqgledger.catalogue import load_catalogue
+    from mtqgledger.model.catalogue import load_catalogue
 
     catalogue = load_catalogue()
     random_numbers = random.Random(seed)

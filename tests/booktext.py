@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from beancount import loader
 
-from mtqgledger.accounts import Root
+from mtqgledger.model.accounts import Root
 
 HEADER = """option "operating_currency" "VND"
 plugin "mtqgledger.plugins.budget_rules"

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from mtqgledger.accounts import AccountError, Line, Root, parse_account, root_of
+from mtqgledger.model.accounts import AccountError, Line, Root, parse_account, root_of
 
 
 def test_parse_sub_project_line():

@@ -1,4 +1,4 @@
-"""The auditor's workbook (mtqgledger.audit, ``mtqg export audit``), read back with openpyxl."""
+"""The auditor's workbook (``mtqg export audit``), read back with openpyxl."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from system import recalculate
 
-from mtqgledger import audit
-from mtqgledger.catalogue import load_catalogue
 from mtqgledger.cli import main
-from mtqgledger.disbursement import disbursement_report, movements
-from mtqgledger.xlsxrows import Column, Formula, Sheet, write_workbook
+from mtqgledger.figures.disbursement import disbursement_report, movements
+from mtqgledger.model.catalogue import load_catalogue
+from mtqgledger.outputs import audit
+from mtqgledger.outputs.xlsx_rows import Column, Formula, Sheet, write_workbook
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ledgers" / "main.beancount"
 AS_OF = datetime.date(2025, 11, 14)  # the day of the published figures the sample reproduces

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mtqgledger.catalogue import (
+from mtqgledger.model.catalogue import (
     CAPITAL_CODES,
     Catalogue,
     CatalogueError,

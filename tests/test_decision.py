@@ -10,7 +10,7 @@ import pytest
 from workbooks import DA4, GNBV, TDA1, TDA2, TITLE, decision_workbook, standard_rows
 
 from mtqgledger.importers.decision import DecisionImporter, read_decision
-from mtqgledger.importers.tables import ImportProblem
+from mtqgledger.importers.workbook import ImportProblem
 
 SAMPLES = Path(__file__).resolve().parents[1] / "importers" / "samples"
 

@@ -21,9 +21,9 @@ from booktext import (
     settle,
 )
 
-from mtqgledger.catalogue import load_catalogue
-from mtqgledger.disbursement import disbursement_report, figures_by_line, movements, ratio
-from mtqgledger.loading import load_books
+from mtqgledger.books import load_books
+from mtqgledger.figures.disbursement import disbursement_report, figures_by_line, movements, ratio
+from mtqgledger.model.catalogue import load_catalogue
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ledgers" / "main.beancount"
 AS_OF = datetime.date(2025, 11, 14)

@@ -10,11 +10,11 @@ import pytest
 from beancount.core import amount, data
 from beancount.parser import parser
 
-from mtqgledger.catalogue import load_catalogue
-from mtqgledger.entrytext import format_entries
 from mtqgledger.importers.decision import read_decision
 from mtqgledger.importers.treasury import read_statement
-from mtqgledger.ingest import opens_for
+from mtqgledger.ingest.pipeline import opens_for
+from mtqgledger.model.catalogue import load_catalogue
+from mtqgledger.outputs.beancount_text import format_entries
 
 SAMPLES = Path(__file__).resolve().parents[1] / "importers" / "samples"
 

@@ -14,11 +14,11 @@ from booktext import HEADER, TDA1_SN, TDA2_SN, allocate, opens, pay
 from fava.application import create_app
 from openpyxl import load_workbook
 
-from mtqgledger.catalogue import load_catalogue
-from mtqgledger.disbursement import disbursement_report, movements
 from mtqgledger.fava_ext import tables
-from mtqgledger.formatting import format_amount, format_ratio
-from mtqgledger.pace import pace_of
+from mtqgledger.figures.disbursement import disbursement_report, movements
+from mtqgledger.figures.pace import pace_of
+from mtqgledger.model.catalogue import load_catalogue
+from mtqgledger.outputs.formatting import format_amount, format_ratio
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ledgers" / "main.beancount"
 EXTENSION = 'custom "fava-extension" "mtqgledger.fava_ext"'
@@ -325,7 +325,7 @@ def test_audit_workbook_download(sample: Fava) -> None:
 
 def test_serve_without_sample_books_is_a_clear_error(monkeypatch: pytest.MonkeyPatch,
                                                      tmp_path: Path) -> None:
-    from mtqgledger import serve
+    from mtqgledger.web import serve
 
     monkeypatch.setattr(serve.mtqgledger, "__file__", str(tmp_path / "a" / "b" / "x.py"))
     with pytest.raises(serve.ServeError, match="không có sổ mẫu"):
@@ -333,7 +333,7 @@ def test_serve_without_sample_books_is_a_clear_error(monkeypatch: pytest.MonkeyP
 
 
 def test_new_books_from_mtqg_init_show_the_page(tmp_path: Path) -> None:
-    from mtqgledger.newbooks import create_books
+    from mtqgledger.outputs.newbooks import create_books
 
     create_books(tmp_path, load_catalogue(), "LaiChau", 2025, ["GNBV"])
     fava = Fava(tmp_path / "main.beancount")

@@ -1,4 +1,4 @@
-"""Tests for Vietnamese display of amounts, ratios and dates (mtqgledger.formatting)."""
+"""Tests for Vietnamese display of amounts, ratios and dates (mtqgledger.outputs.formatting)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from mtqgledger.formatting import UNITS, format_amount, format_date, format_ratio
+from mtqgledger.outputs.formatting import UNITS, format_amount, format_date, format_ratio
 
 # --- format_amount -----------------------------------------------------------------------
 

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from beancount.parser import printer
 
-from mtqgledger.catalogue import load_catalogue
 from mtqgledger.importers.decision import read_decision
 from mtqgledger.importers.treasury import read_statement
-from mtqgledger.ingest import identify
+from mtqgledger.ingest.pipeline import identify
+from mtqgledger.model.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "importers" / "samples"

@@ -1,4 +1,4 @@
-"""``mtqg import`` (mtqgledger.ingest) end to end: documents into books, checked, atomic.
+"""``mtqg import`` (mtqgledger.ingest.pipeline) end to end: documents into books, checked, atomic.
 
 Books are made by ``mtqg init`` and fed the four sample documents of importers/samples
 (written by importers/make_samples.py). Where a test needs books that already hold some
@@ -28,10 +28,10 @@ from click.testing import CliRunner, Result
 from openpyxl import Workbook
 from workbooks import decision_workbook
 
-from mtqgledger.catalogue import load_catalogue
 from mtqgledger.cli import main
-from mtqgledger.importers.tables import ImportProblem
-from mtqgledger.ingest import ImportFailed, import_files
+from mtqgledger.importers.workbook import ImportProblem
+from mtqgledger.ingest.pipeline import ImportFailed, import_files
+from mtqgledger.model.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "importers" / "samples"
@@ -663,7 +663,7 @@ def test_unbalanced_entries_are_caught_exactly() -> None:
     from beancount.core import amount as beancount_amount
     from beancount.core import position
 
-    from mtqgledger.ingest import unbalanced
+    from mtqgledger.ingest.pipeline import unbalanced
 
     def posting(account: str, number: str, cost: object = None) -> data.Posting:
         units = beancount_amount.Amount(Decimal(number), "VND")
@@ -688,7 +688,7 @@ def test_unbalanced_entries_are_caught_exactly() -> None:
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_staged_files_are_written_only_when_committed(tmp_path: Path, parallel: bool) -> None:
-    from mtqgledger.ingest import ImportFailed, _fill_while, _Staged
+    from mtqgledger.ingest.pipeline import ImportFailed, _fill_while, _Staged
 
     target = tmp_path / "imports" / "treasury.beancount"
     staged = _Staged([target])

@@ -1,4 +1,4 @@
-"""Tests for loading books and the cache of their movement table (mtqgledger.loading)."""
+"""Tests for loading books and the cache of their movement table (mtqgledger.books)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mtqgledger.loading import cache_dir, load_books
+from mtqgledger.books import cache_dir, load_books
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ledgers"
 

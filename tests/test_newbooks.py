@@ -10,9 +10,9 @@ from beancount import loader
 from beancount.core import data
 from beancount.parser import parser
 
-from mtqgledger.accounts import Root, parse_account
-from mtqgledger.catalogue import Catalogue, load_catalogue
-from mtqgledger.newbooks import (
+from mtqgledger.model.accounts import Root, parse_account
+from mtqgledger.model.catalogue import Catalogue, load_catalogue
+from mtqgledger.outputs.newbooks import (
     BooksExist,
     create_books,
     leaf_items,

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from booktext import OLD_DTPT, TDA1_DTPT, TDA1_SN, allocate, extend, load, opens, pay
 
-from mtqgledger.catalogue import load_catalogue
-from mtqgledger.disbursement import disbursement_report, movements
-from mtqgledger.pace import pace_of
+from mtqgledger.figures.disbursement import disbursement_report, movements
+from mtqgledger.figures.pace import pace_of
+from mtqgledger.model.catalogue import load_catalogue
 
 AS_OF = datetime.date(2025, 6, 30)  # day 181 of 2025
 

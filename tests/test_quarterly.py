@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from mtqgledger.catalogue import load_catalogue
-from mtqgledger.disbursement import disbursement_report
-from mtqgledger.loading import load_books
-from mtqgledger.quarterly import Quarter, quarterly_rows
+from mtqgledger.books import load_books
+from mtqgledger.figures.disbursement import disbursement_report
+from mtqgledger.figures.quarterly import Quarter, quarterly_rows
+from mtqgledger.model.catalogue import load_catalogue
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ledgers" / "main.beancount"
 

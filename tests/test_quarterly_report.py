@@ -14,15 +14,15 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from system import recalculate
 
-from mtqgledger.catalogue import load_catalogue
+from mtqgledger.books import load_books
 from mtqgledger.cli import main
-from mtqgledger.disbursement import movements
-from mtqgledger.formatting import format_amount, format_ratio
-from mtqgledger.loading import load_books
-from mtqgledger.quarterly import Quarter, committee_title, quarterly_report, quarterly_rows
-from mtqgledger.quarterly_html import to_html
-from mtqgledger.quarterly_layout import columns
-from mtqgledger.quarterly_xlsx import write_quarterly_workbook
+from mtqgledger.figures.disbursement import movements
+from mtqgledger.figures.quarterly import Quarter, committee_title, quarterly_report, quarterly_rows
+from mtqgledger.model.catalogue import load_catalogue
+from mtqgledger.outputs.formatting import format_amount, format_ratio
+from mtqgledger.outputs.quarterly_html import to_html
+from mtqgledger.outputs.quarterly_layout import columns
+from mtqgledger.outputs.quarterly_xlsx import write_quarterly_workbook
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ledgers" / "main.beancount"
 Q3 = Quarter(2025, 3)

@@ -1,4 +1,4 @@
-"""Tests for the written-out disbursement report: table, CSV, JSON and xlsx (mtqgledger.render)."""
+"""The written-out disbursement report: table, CSV, JSON and xlsx (``mtqg report``)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from mtqgledger import render
-from mtqgledger.accounts import Line
-from mtqgledger.catalogue import load_catalogue
-from mtqgledger.disbursement import DisbursementReport, Movement, disbursement_report
-from mtqgledger.formatting import format_amount
-from mtqgledger.loading import load_books
+from mtqgledger.books import load_books
+from mtqgledger.figures.disbursement import DisbursementReport, Movement, disbursement_report
+from mtqgledger.model.accounts import Line
+from mtqgledger.model.catalogue import load_catalogue
+from mtqgledger.outputs import disbursement as render
+from mtqgledger.outputs.formatting import format_amount
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ledgers" / "main.beancount"
 AS_OF = datetime.date(2025, 11, 14)  # date of the published figures the sample reproduces

@@ -12,15 +12,15 @@ from beancount import loader
 from beancount.core import data
 from beancount.parser import printer
 
-from mtqgledger.accounts import Root
-from mtqgledger.catalogue import load_catalogue
-from mtqgledger.importers.tables import ImportProblem
 from mtqgledger.importers.treasury import (
     TreasuryImporter,
     classify_kind,
     looks_like_statement,
     read_statement,
 )
+from mtqgledger.importers.workbook import ImportProblem
+from mtqgledger.model.accounts import Root
+from mtqgledger.model.catalogue import load_catalogue
 
 D = datetime.date
 TDA2 = "LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025"

@@ -97,7 +97,7 @@ def _budget_year(value: str | None, as_of: datetime.date | None,
 
 def _checked_books(ledger: Path, no_cache: bool, ignore_errors: bool):
     """The books' movement table; refused (with the errors shown) if the books have errors."""
-    from mtqgledger.loading import load_books
+    from mtqgledger.books import load_books
 
     books = load_books(ledger, use_cache=not no_cache)
     if books.errors:
@@ -146,9 +146,9 @@ def disbursement(ledger: Path, as_of: datetime.datetime | None, plan_year: str |
       mtqg report disbursement ledgers/main.beancount --as-of 14/11/2025 --format json
       mtqg report disbursement ledgers/main.beancount --format xlsx -o giai-ngan.xlsx
     """
-    from mtqgledger import render
-    from mtqgledger.catalogue import load_catalogue
-    from mtqgledger.disbursement import disbursement_report
+    from mtqgledger.figures.disbursement import disbursement_report
+    from mtqgledger.model.catalogue import load_catalogue
+    from mtqgledger.outputs import disbursement as render
 
     day = as_of.date() if as_of else None
     books = _checked_books(ledger, no_cache, ignore_errors)
@@ -215,9 +215,9 @@ def quarterly(ledger: Path, quarter: str, province: str | None, program: str | N
       mtqg report quarterly ledgers/main.beancount --quarter 2025Q3
       mtqg report quarterly ledgers/main.beancount --quarter 2025Q3 --unit trieu -o q3.html
     """
-    from mtqgledger.catalogue import load_catalogue
-    from mtqgledger.formatting import format_ratio
-    from mtqgledger.quarterly import Quarter, quarterly_report
+    from mtqgledger.figures.quarterly import Quarter, quarterly_report
+    from mtqgledger.model.catalogue import load_catalogue
+    from mtqgledger.outputs.formatting import format_ratio
 
     try:
         period = Quarter.parse(quarter)
@@ -231,11 +231,11 @@ def quarterly(ledger: Path, quarter: str, province: str | None, program: str | N
     result = quarterly_report(books.movements, load_catalogue(), period, province=province,
                               program=program, target=_target(target))
     if output.suffix.lower() == ".xlsx":
-        from mtqgledger.quarterly_xlsx import write_quarterly_workbook
+        from mtqgledger.outputs.quarterly_xlsx import write_quarterly_workbook
 
         _write_atomically(output, lambda path: write_quarterly_workbook(result, path, unit=unit))
     else:
-        from mtqgledger.quarterly_html import to_html
+        from mtqgledger.outputs.quarterly_html import to_html
 
         text = to_html(result, unit)
         _write_atomically(output, lambda path: path.write_text(text, encoding="utf-8"))
@@ -277,7 +277,7 @@ def import_documents(files: tuple[Path, ...], ledger: Path, dry_run: bool, **opt
       mtqg import importers/samples/QD-35-giao-von-2025.xlsx --ledger so/main.beancount
       mtqg import bang-ke.xlsx --ledger so/main.beancount --dry-run
     """
-    from mtqgledger.loading import paused_gc
+    from mtqgledger.books import paused_gc
 
     with paused_gc():  # the summary below still walks every imported entry
         _import_and_summarise(files, ledger, dry_run, options)
@@ -285,10 +285,10 @@ def import_documents(files: tuple[Path, ...], ledger: Path, dry_run: bool, **opt
 
 def _import_and_summarise(files: tuple[Path, ...], ledger: Path, dry_run: bool,
                           options: dict) -> None:
-    from mtqgledger.entrytext import format_entries
-    from mtqgledger.formatting import format_amount
-    from mtqgledger.importers.tables import ImportProblem
-    from mtqgledger.ingest import ImportFailed, import_files
+    from mtqgledger.importers.workbook import ImportProblem
+    from mtqgledger.ingest.pipeline import ImportFailed, import_files
+    from mtqgledger.outputs.beancount_text import format_entries
+    from mtqgledger.outputs.formatting import format_amount
 
     if options.get("date") is not None:
         options["date"] = options["date"].date()
@@ -357,8 +357,8 @@ def audit(ledger: Path, output: Path, since: datetime.datetime | None,
     """
     from beancount import loader
 
-    from mtqgledger.audit import write_audit_workbook
-    from mtqgledger.loading import paused_gc
+    from mtqgledger.books import paused_gc
+    from mtqgledger.outputs.audit import write_audit_workbook
 
     first = since.date() if since else None
     last = until.date() if until else None
@@ -389,8 +389,8 @@ def init(directory: Path, province: str, year: int, programs: tuple[str, ...]) -
     \b
     Ví dụ: mtqg init so-laichau --province LaiChau --year 2025 --program GNBV
     """
-    from mtqgledger.catalogue import load_catalogue
-    from mtqgledger.newbooks import BooksExist, create_books
+    from mtqgledger.model.catalogue import load_catalogue
+    from mtqgledger.outputs.newbooks import BooksExist, create_books
 
     catalogue = load_catalogue()
     try:
@@ -414,8 +414,8 @@ def accounts(province: str, programs: tuple[str, ...], year: int) -> None:
     \b
     Ví dụ: mtqg accounts --province LaiChau --program GNBV --year 2026 >> accounts.beancount
     """
-    from mtqgledger.catalogue import load_catalogue
-    from mtqgledger.newbooks import open_directives
+    from mtqgledger.model.catalogue import load_catalogue
+    from mtqgledger.outputs.newbooks import open_directives
 
     catalogue = load_catalogue()
     if province not in catalogue.provinces:
@@ -447,8 +447,8 @@ def serve(ledger: Path | None, host: str, port: int, read_only: bool) -> None:
       mtqg serve so-laichau/main.beancount --port 5001
       mtqg serve so-laichau/main.beancount --editable
     """
-    from mtqgledger.serve import ServeError, make_app, page_path, sample_ledger
-    from mtqgledger.serve import serve as run
+    from mtqgledger.web.serve import ServeError, make_app, page_path, sample_ledger
+    from mtqgledger.web.serve import serve as run
 
     try:
         ledger = ledger or sample_ledger()
@@ -477,7 +477,7 @@ def find(query: str, within: str) -> None:
       mtqg find "tieu du an 2" --within GNBV/DA4
       mtqg find "giáo dục nghề nghiệp"
     """
-    from mtqgledger.catalogue import LookupFailed, load_catalogue
+    from mtqgledger.model.catalogue import LookupFailed, load_catalogue
 
     catalogue = load_catalogue()
     try:
@@ -494,7 +494,7 @@ def provinces() -> None:
     \b
     Ví dụ: mtqg provinces | grep -i "lai"
     """
-    from mtqgledger.catalogue import load_catalogue
+    from mtqgledger.model.catalogue import load_catalogue
 
     for province in load_catalogue().provinces.values():
         after = f"\t→ {province.successor}" if province.successor else ""

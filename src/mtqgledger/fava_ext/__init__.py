@@ -26,8 +26,7 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import abort, request, send_file
 from markupsafe import Markup
 
-from mtqgledger.catalogue import Catalogue, CatalogueError, load_catalogue
-from mtqgledger.disbursement import disbursement_report
+from mtqgledger.books import paused_gc
 from mtqgledger.fava_ext import charts
 from mtqgledger.fava_ext.tables import FilterState, Table, TableCache, cumulative
 from mtqgledger.fava_ext.view import (
@@ -38,7 +37,8 @@ from mtqgledger.fava_ext.view import (
     month_ends,
     settings_from,
 )
-from mtqgledger.loading import paused_gc
+from mtqgledger.figures.disbursement import disbursement_report
+from mtqgledger.model.catalogue import Catalogue, CatalogueError, load_catalogue
 
 if TYPE_CHECKING:  # pragma: no cover
     from fava.core import FavaLedger
@@ -178,8 +178,8 @@ class DisbursementPage(FavaExtensionBase):
     @extension_endpoint("quarterly")
     def quarterly(self) -> Response:
         """The quarterly report workbook (as ``mtqg report quarterly``)."""
-        from mtqgledger.quarterly import Quarter, quarterly_report
-        from mtqgledger.quarterly_xlsx import write_quarterly_workbook
+        from mtqgledger.figures.quarterly import Quarter, quarterly_report
+        from mtqgledger.outputs.quarterly_xlsx import write_quarterly_workbook
 
         table = self.table()
         settings = self.settings(table)
@@ -206,7 +206,7 @@ class DisbursementPage(FavaExtensionBase):
         Fava's time filter becomes the workbook's period; the account and tag /
         metadata filters select the entries.
         """
-        from mtqgledger.audit import write_audit_workbook
+        from mtqgledger.outputs.audit import write_audit_workbook
 
         args = request.args
         entries = self.ledger.get_filtered(account=args.get("account", ""),

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from mtqgledger.formatting import format_amount, format_date, format_ratio
+from mtqgledger.outputs.formatting import format_amount, format_date, format_ratio
 
 
 @dataclass(frozen=True)

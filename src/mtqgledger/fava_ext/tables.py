@@ -19,13 +19,13 @@ from typing import NamedTuple
 
 from beancount.core import data
 
-from mtqgledger.catalogue import Catalogue
-from mtqgledger.disbursement import (
+from mtqgledger.figures.disbursement import (
     Movement,
     ReportError,
     disbursement_report,
     movements,
 )
+from mtqgledger.model.catalogue import Catalogue
 
 
 class FilterState(NamedTuple):

@@ -17,11 +17,11 @@ from typing import Protocol
 
 from markupsafe import Markup
 
-from mtqgledger.accounts import Root
-from mtqgledger.disbursement import DisbursementReport, ReportRow
 from mtqgledger.fava_ext import charts
-from mtqgledger.formatting import UNITS, format_amount, format_date, format_ratio
-from mtqgledger.pace import TARGET, pace_of
+from mtqgledger.figures.disbursement import DisbursementReport, ReportRow
+from mtqgledger.figures.pace import TARGET, pace_of
+from mtqgledger.model.accounts import Root
+from mtqgledger.outputs.formatting import UNITS, format_amount, format_date, format_ratio
 
 UNIT_LABELS = {"dong": "đồng", "trieu": "triệu đồng", "ty": "tỷ đồng"}
 BIG = 10**12  # from this plan on, the page opens in triệu đồng
@@ -327,7 +327,7 @@ def build_page(report: DisbursementReport, settings: Settings, *, years: Sequenc
     ``curve`` holds the plan-year report's total at the month ends before the as-of
     date, for the chart; the report's own total is its last point.
     """
-    from mtqgledger.pace import pace_of
+    from mtqgledger.figures.pace import pace_of
 
     unit = settings.unit or _auto_unit(report)
     views = build_rows(report, settings, unit, links, target)

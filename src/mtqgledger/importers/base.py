@@ -5,9 +5,9 @@ from __future__ import annotations
 import beangulp
 from beancount.core import data
 
-from mtqgledger.accounts import Root
-from mtqgledger.catalogue import Catalogue, load_catalogue
 from mtqgledger.importers.identity import mark_duplicates
+from mtqgledger.model.accounts import Root
+from mtqgledger.model.catalogue import Catalogue, load_catalogue
 
 
 class WorkbookImporter(beangulp.Importer):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from mtqgledger.catalogue import normalise
+from mtqgledger.model.catalogue import normalise
 
 
 class CellError(ValueError):

@@ -17,8 +17,6 @@ from pathlib import Path
 
 from beancount.core import amount, data
 
-from mtqgledger.accounts import Line, Root
-from mtqgledger.catalogue import Catalogue, LookupFailed, Node, load_catalogue, normalise
 from mtqgledger.importers.base import WorkbookImporter
 from mtqgledger.importers.cells import (
     CellError,
@@ -38,7 +36,7 @@ from mtqgledger.importers.layout import (
     load_mapping,
     program_in_title,
 )
-from mtqgledger.importers.tables import (
+from mtqgledger.importers.workbook import (
     ImportProblem,
     Sheet,
     find_header_row,
@@ -49,6 +47,8 @@ from mtqgledger.importers.tables import (
     read_workbook,
     title_lines,
 )
+from mtqgledger.model.accounts import Line, Root
+from mtqgledger.model.catalogue import Catalogue, LookupFailed, Node, load_catalogue, normalise
 
 KINDS = {"giao": "Giao kế hoạch vốn", "bo-sung": "Bổ sung kế hoạch vốn",
          "dieu-chinh": "Điều chỉnh kế hoạch vốn"}

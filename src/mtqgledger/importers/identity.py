@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from beancount.core import data
 
-from mtqgledger.accounts import root_of
+from mtqgledger.model.accounts import root_of
 
 DUPLICATE = "__duplicate__"  # beangulp's marker
 

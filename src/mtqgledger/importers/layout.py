@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mtqgledger.catalogue import Catalogue, normalise
-from mtqgledger.importers.tables import ImportProblem, Sheet, matches
+from mtqgledger.importers.workbook import ImportProblem, Sheet, matches
+from mtqgledger.model.catalogue import Catalogue, normalise
 
 STT = ("stt", "so tt", "tt", "so thu tu")
 TITLE = ("noi dung", "ten du an", "danh muc", "don vi", "ten chuong trinh", "chuong trinh",

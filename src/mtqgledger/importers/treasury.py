@@ -28,8 +28,6 @@ from pathlib import Path
 
 from beancount.core import amount, data
 
-from mtqgledger.accounts import Line, Root
-from mtqgledger.catalogue import Catalogue, LookupFailed, Node, load_catalogue, normalise
 from mtqgledger.importers.base import WorkbookImporter
 from mtqgledger.importers.cells import (
     CellError,
@@ -40,7 +38,7 @@ from mtqgledger.importers.cells import (
     unit_factor,
 )
 from mtqgledger.importers.layout import CAPITALS, SOURCES, default_from_title, program_in_title
-from mtqgledger.importers.tables import (
+from mtqgledger.importers.workbook import (
     ImportProblem,
     Sheet,
     header_labels,
@@ -49,6 +47,8 @@ from mtqgledger.importers.tables import (
     number_style,
     read_workbook,
 )
+from mtqgledger.model.accounts import Line, Root
+from mtqgledger.model.catalogue import Catalogue, LookupFailed, Node, load_catalogue, normalise
 
 # ---------------------------------------------------------------------------------------
 # Columns

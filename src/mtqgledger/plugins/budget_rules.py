@@ -33,9 +33,9 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from mtqgledger.accounts import AccountError, Line, Root, parse_account
-from mtqgledger.catalogue import Catalogue, CatalogueError, load_catalogue
-from mtqgledger.formatting import format_amount, format_date
+from mtqgledger.model.accounts import AccountError, Line, Root, parse_account
+from mtqgledger.model.catalogue import Catalogue, CatalogueError, load_catalogue
+from mtqgledger.outputs.formatting import format_amount, format_date
 
 __plugins__ = ("budget_rules",)
 

@@ -22,7 +22,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from mtqgledger.disbursement import DisbursementReport, ReportRow
+from mtqgledger.figures.disbursement import DisbursementReport, ReportRow
 
 TARGET = Decimal("0.95")
 DAYS_PER_MONTH = Decimal("365.25") / 12

@@ -4,7 +4,7 @@ Sheets: Thông tin (the files read and their SHA-256, versions, options, counts)
 Nhật ký (every posting of the period with its decision or voucher and where it
 was read from), Cân đối (trial balance), Giải ngân (per-line disbursement with
 live formulas), Đối chiếu (balance assertions) and Cảnh báo (every load error).
-The figures are in :mod:`mtqgledger.auditfigures`.
+The figures are in :mod:`mtqgledger.outputs.audit_sheets`.
 
 The CLI and the Fava page both call :func:`write_audit_workbook`.
 """
@@ -22,7 +22,9 @@ from typing import BinaryIO, NamedTuple
 from beancount.core import data
 
 from mtqgledger import __version__
-from mtqgledger.auditfigures import (
+from mtqgledger.figures.disbursement import ReportError
+from mtqgledger.model.catalogue import Catalogue, load_catalogue
+from mtqgledger.outputs.audit_sheets import (
     DISBURSEMENT_COLUMNS,
     TITLE_COLUMN,
     Period,
@@ -33,9 +35,7 @@ from mtqgledger.auditfigures import (
     reconciliation_sheet,
     trial_balance_sheet,
 )
-from mtqgledger.catalogue import Catalogue, load_catalogue
-from mtqgledger.disbursement import ReportError
-from mtqgledger.xlsxrows import CellWriter, Column, Sheet, write_workbook
+from mtqgledger.outputs.xlsx_rows import CellWriter, Column, Sheet, write_workbook
 
 INFO_COLUMNS = (Column("Mục (item)", 44), Column("Giá trị (value)", 48, "amount"),
                 Column("SHA-256", 68))

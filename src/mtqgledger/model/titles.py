@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mtqgledger.accounts import Line
-from mtqgledger.catalogue import Catalogue
+from mtqgledger.model.accounts import Line
+from mtqgledger.model.catalogue import Catalogue
 
 
 def source_title(catalogue: Catalogue, code: str) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mtqgledger.formatting import format_date
-from mtqgledger.quarterly import ROMAN, FormLine, QuarterlyReport
+from mtqgledger.figures.quarterly import ROMAN, FormLine, QuarterlyReport
+from mtqgledger.outputs.formatting import format_date
 
 TITLE = "BÁO CÁO TÌNH HÌNH GIẢI NGÂN VỐN CÁC CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA"
 SIGNATURES = (("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),

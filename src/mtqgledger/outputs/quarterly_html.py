@@ -9,9 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from mtqgledger import quarterly_layout as layout
-from mtqgledger.formatting import UNITS, format_amount, format_ratio
-from mtqgledger.quarterly import CAPITALS, FormLine, QuarterlyReport
+from mtqgledger.figures.quarterly import CAPITALS, FormLine, QuarterlyReport
+from mtqgledger.outputs import quarterly_layout as layout
+from mtqgledger.outputs.formatting import UNITS, format_amount, format_ratio
 
 STYLE = """
 @page { size: A4 landscape; margin: 10mm; }

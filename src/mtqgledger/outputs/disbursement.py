@@ -11,8 +11,8 @@ import json
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from mtqgledger.disbursement import DisbursementReport, ReportRow
-from mtqgledger.formatting import UNITS, format_amount, format_date, format_ratio
+from mtqgledger.figures.disbursement import DisbursementReport, ReportRow
+from mtqgledger.outputs.formatting import UNITS, format_amount, format_date, format_ratio
 
 JSON_KEYS = ("level", "province", "program", "project", "subproject", "source", "capital",
              "plan_year", "phase", "extended_into", "title", "plan", "payments", "advances",

@@ -1,6 +1,6 @@
 """The figures of the auditor's workbook: trial balance, disbursement, balance assertions.
 
-Also the helpers every sheet of :mod:`mtqgledger.audit` shares: the period,
+Also the helpers every sheet of :mod:`mtqgledger.outputs.audit` shares: the period,
 file names as the auditor reads them, exact amounts and account titles.
 """
 
@@ -14,11 +14,11 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from mtqgledger.accounts import AccountError, Line, parse_account
-from mtqgledger.catalogue import Catalogue
-from mtqgledger.disbursement import disbursement_report, movements
-from mtqgledger.titles import line_title
-from mtqgledger.xlsxrows import Column, Formula, Sheet
+from mtqgledger.figures.disbursement import disbursement_report, movements
+from mtqgledger.model.accounts import AccountError, Line, parse_account
+from mtqgledger.model.catalogue import Catalogue
+from mtqgledger.model.titles import line_title
+from mtqgledger.outputs.xlsx_rows import Column, Formula, Sheet
 
 
 @dataclass(frozen=True)

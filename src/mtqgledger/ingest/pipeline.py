@@ -33,16 +33,16 @@ from beancount.core import data
 from beancount.ops import balance, validation
 from beancount.parser import printer
 
-from mtqgledger.accounts import ROOT_TITLES, Root, parse_account
-from mtqgledger.catalogue import Catalogue, load_catalogue
-from mtqgledger.entrytext import format_entries
+from mtqgledger.books import paused_gc
 from mtqgledger.importers.decision import looks_like_decision, read_decision
 from mtqgledger.importers.identity import drop_duplicates, known_keys, reference
-from mtqgledger.importers.tables import ImportProblem, read_workbook
 from mtqgledger.importers.treasury import looks_like_statement, read_statement
-from mtqgledger.loading import paused_gc
+from mtqgledger.importers.workbook import ImportProblem, read_workbook
+from mtqgledger.model.accounts import ROOT_TITLES, Root, parse_account
+from mtqgledger.model.catalogue import Catalogue, load_catalogue
+from mtqgledger.model.titles import line_title
+from mtqgledger.outputs.beancount_text import format_entries
 from mtqgledger.plugins import budget_rules
-from mtqgledger.titles import line_title
 
 IMPORT_DIR = "imports"
 TARGETS = {"decision": "decisions.beancount", "treasury": "treasury.beancount"}

@@ -26,9 +26,9 @@ from typing import NamedTuple
 
 from beancount.core import data
 
-from mtqgledger.accounts import Line, Root, parse_account
-from mtqgledger.catalogue import Catalogue
-from mtqgledger.titles import capital_title, line_title, source_title
+from mtqgledger.model.accounts import Line, Root, parse_account
+from mtqgledger.model.catalogue import Catalogue
+from mtqgledger.model.titles import capital_title, line_title, source_title
 
 LEVELS = ("program", "project", "subproject", "line")
 

@@ -17,8 +17,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from mtqgledger import quarterly_layout as layout
-from mtqgledger.quarterly import CAPITALS, FormLine, QuarterlyReport
+from mtqgledger.figures.quarterly import CAPITALS, FormLine, QuarterlyReport
+from mtqgledger.outputs import quarterly_layout as layout
 
 AMOUNT_FORMATS = {"dong": "#,##0", "trieu": "#,##0.000,,"}
 UNIT_LINES = {"dong": "Đơn vị tính: đồng", "trieu": "Đơn vị tính: triệu đồng"}

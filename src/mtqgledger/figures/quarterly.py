@@ -9,7 +9,7 @@ earlier. No figure is computed a second way.
 The extended share comes from DisbursementReport.extended_plan (see its limits).
 :func:`quarterly_report` shapes those rows into the form a province sends up:
 one numbered line per programme / project / sub-project with its plan split by
-source and capital type, and the pace of :mod:`mtqgledger.pace`.
+source and capital type, and the pace of :mod:`mtqgledger.figures.pace`.
 """
 
 from __future__ import annotations
@@ -20,9 +20,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from mtqgledger.catalogue import Catalogue
-from mtqgledger.disbursement import DisbursementReport, Movement, ReportRow, disbursement_report
-from mtqgledger.pace import TARGET, Pace, pace_of
+from mtqgledger.figures.disbursement import (
+    DisbursementReport,
+    Movement,
+    ReportRow,
+    disbursement_report,
+)
+from mtqgledger.figures.pace import TARGET, Pace, pace_of
+from mtqgledger.model.catalogue import Catalogue
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 

@@ -6,9 +6,9 @@ import datetime
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from mtqgledger.accounts import ROOT_TITLES, Line, Root
-from mtqgledger.catalogue import Catalogue, Node
-from mtqgledger.titles import line_title
+from mtqgledger.model.accounts import ROOT_TITLES, Line, Root
+from mtqgledger.model.catalogue import Catalogue, Node
+from mtqgledger.model.titles import line_title
 
 
 class BooksExist(FileExistsError):

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtqgledger.catalogue import normalise
 from mtqgledger.importers.cells import NumberStyle, infer_style
+from mtqgledger.model.catalogue import normalise
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 

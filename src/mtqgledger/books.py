@@ -27,7 +27,7 @@ from beancount import loader
 from beancount.parser import printer
 
 from mtqgledger import __version__
-from mtqgledger.disbursement import Movement, ReportError, movements
+from mtqgledger.figures.disbursement import Movement, ReportError, movements
 from mtqgledger.plugins.budget_rules import catalogue_files
 
 CACHE_FORMAT = 3
