@@ -20,8 +20,9 @@ from openpyxl import load_workbook
 from system import recalculate
 
 from mtqgledger.cli import main
-from mtqgledger.figures.disbursement import disbursement_report, movements
-from mtqgledger.model.catalogue import load_catalogue
+from mtqgledger.figures.disbursement import disbursement_report
+from mtqgledger.figures.movements import movements
+from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.outputs import audit
 from mtqgledger.outputs.xlsx_rows import Column, Formula, Sheet, write_workbook
 
@@ -42,6 +43,7 @@ def sample():
 def build(books, path: Path | None = None, **options):
     """Write the workbook of (entries, errors, options_map) and open it with openpyxl."""
     target = io.BytesIO() if path is None else path
+    options.setdefault("catalogue", load_catalogue())
     audit.write_audit_workbook(*books, target, **options)
     return load_workbook(target)
 
@@ -268,7 +270,7 @@ def test_trial_balance_adds_up_to_beancounts_balances(sample, period):
 
 
 def report_lines(entries, until):
-    report = disbursement_report(movements(entries), load_catalogue(), as_of=until,
+    report = disbursement_report(movements(entries)[0], load_catalogue(), as_of=until,
                                  budget_year=None, by="line")
     return report, [row for row in report.rows if row.level == "line"]
 
@@ -327,7 +329,7 @@ def test_disbursement_totals_sum_the_right_rows(sample_book):
 def test_libreoffice_recomputes_the_ledgers_figures(sample, tmp_path):
     path = tmp_path / "in" / "audit.xlsx"
     path.parent.mkdir()
-    audit.write_audit_workbook(*sample, path, until=AS_OF)
+    audit.write_audit_workbook(*sample, path, until=AS_OF, catalogue=load_catalogue())
     book = load_workbook(recalculate(path, tmp_path / "lo"), data_only=True)
     sheet = book["Giải ngân"]
     report, lines = report_lines(sample[0], AS_OF)
@@ -463,14 +465,14 @@ def test_national_amounts_stay_exact():
 
 def test_writes_to_a_binary_file_object(sample):
     buffer = io.BytesIO()
-    audit.write_audit_workbook(*sample, buffer)
+    audit.write_audit_workbook(*sample, buffer, catalogue=load_catalogue())
     assert buffer.getvalue()[:2] == b"PK"
     assert load_workbook(io.BytesIO(buffer.getvalue())).sheetnames == SHEETS
 
 
 def test_an_empty_period_is_refused(sample):
     with pytest.raises(ValueError, match="--from"):
-        audit.write_audit_workbook(*sample, io.BytesIO(), since=AS_OF,
+        audit.write_audit_workbook(*sample, io.BytesIO(), catalogue=load_catalogue(), since=AS_OF,
                                    until=AS_OF - datetime.timedelta(days=1))
 
 

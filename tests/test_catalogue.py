@@ -8,22 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from mtqgledger.model.catalogue import (
-    CAPITAL_CODES,
-    Catalogue,
-    CatalogueError,
-    LookupFailed,
-    Node,
-    load_catalogue,
-    normalise,
-)
+from mtqgledger.model.catalogue import Catalogue, CatalogueError, LookupFailed, Node
+from mtqgledger.model.catalogue_files import load_catalogue
+from mtqgledger.model.text import normalise
 
 CODE = re.compile(r"[A-Z][A-Za-z0-9]*")
-
-
-@pytest.fixture(autouse=True)
-def _no_env_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("MTQG_CATALOGUE", raising=False)
 
 
 @pytest.fixture
@@ -64,7 +53,7 @@ def test_every_node_has_both_titles_and_valid_capitals(cat: Catalogue) -> None:
         assert node.title_vi.strip(), node.path
         assert node.title_en.strip(), node.path
         assert node.capitals, node.path
-        assert node.capitals <= set(CAPITAL_CODES), node.path
+        assert node.capitals <= set(cat.capitals), node.path
 
 
 def test_gnbv_projects_and_subprojects(cat: Catalogue) -> None:
@@ -168,8 +157,8 @@ def test_sources_and_capitals(cat: Catalogue) -> None:
     assert list(cat.sources) == ["NSTW", "NSDP", "TDCS", "HDK"]
     assert cat.default_sources() == frozenset({"NSTW", "NSDP"})
     assert cat.sources["NSDP"].title_vi == "Ngân sách địa phương"
-    assert cat.capitals["DTPT"][0] == "Vốn đầu tư phát triển"
-    assert cat.capitals["SN"][0] == "Vốn sự nghiệp"
+    assert cat.capitals["DTPT"].title_vi == "Vốn đầu tư phát triển"
+    assert cat.capitals["SN"].title_vi == "Vốn sự nghiệp"
     assert set(cat.capitals) == {"DTPT", "SN"}
 
 
@@ -379,7 +368,7 @@ title_vi = "Chương trình của địa phương"
 """
     cat = load_catalogue([_write(tmp_path, "prog.toml", text)])
     assert list(cat.programs)[-1] == "CTDP"
-    assert cat.programs["CTDP"].capitals == frozenset(CAPITAL_CODES)
+    assert cat.programs["CTDP"].capitals == frozenset(cat.capitals)
     assert cat.find("Thử nghiệm", within="CTDP").path == ("CTDP", "DA1")
 
 
@@ -403,7 +392,8 @@ title_vi = "Chương trình của địa phương"
         ('[[sources]]\ncode = "NSTW"\ndefault = "yes"\n', "NSTW"),
         ('[[provinces]]\ncode = "LaiChau"\nsuccessor = "Atlantis"\n', "LaiChau"),
         ('[[provinces]]\ncode = "LaiChau"\nsuccessor = "HaGiang"\n', "LaiChau"),
-        ('[[capitals]]\ncode = "XDCB"\ntitle_vi = "x"\n', "XDCB"),
+        ('[[capitals]]\ncode = "XDCB"\nlabel = "Vốn XDCB"\n', "XDCB"),
+        ('[[capitals]]\ncode = "DTPT"\nspend_until = "31/01"\n', "DTPT"),
     ],
     ids=[
         "bad-code",
@@ -415,7 +405,8 @@ title_vi = "Chương trình của địa phương"
         "bad-default",
         "unknown-successor",
         "successor-merged-away",
-        "unknown-capital-type",
+        "new-capital-type-without-title",
+        "bad-deadline-rule",
     ],
 )
 def test_malformed_user_file(tmp_path: Path, text: str, entry: str) -> None:
@@ -468,3 +459,30 @@ def test_repeated_loads_are_equal(cat: Catalogue) -> None:
     again = load_catalogue()
     assert again.programs == cat.programs
     assert again.provinces == cat.provinces
+
+
+def test_a_user_file_adds_a_capital_type_and_items_may_take_it(tmp_path: Path) -> None:
+    path = _write(tmp_path, "more.toml", """
+[[capitals]]
+code = "XDCB"
+title_vi = "Vốn xây dựng cơ bản"
+short = "XDCB"
+aliases = ["Vốn XDCB tập trung"]
+spend_until = "31/12 N+1"
+
+[[programs]]
+code = "GNBV"
+  [[programs.projects]]
+  code = "DA4"
+  capitals = ["DTPT", "XDCB"]
+
+[[programs]]
+code = "CTDP"
+title_vi = "Chương trình của địa phương"
+""")
+    cat = load_catalogue([path])
+    assert list(cat.capitals) == ["DTPT", "SN", "XDCB"]
+    assert cat.capitals["XDCB"].aliases == ("von xdcb tap trung",)
+    assert cat.node("GNBV/DA4/TDA1").capitals == frozenset({"DTPT", "XDCB"})
+    assert cat.node("GNBV/DA1").capitals == frozenset({"DTPT", "SN"})  # as the programme says
+    assert cat.node("CTDP").capitals == frozenset({"DTPT", "SN", "XDCB"})

@@ -63,13 +63,6 @@ OVERDRAWN = (
 """)
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("MTQG_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("MTQG_CACHE", raising=False)
-    monkeypatch.delenv("MTQG_CATALOGUE", raising=False)
-
-
 @pytest.fixture(scope="module")
 def cache_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str | None]:
     return {"MTQG_CACHE_DIR": str(tmp_path_factory.mktemp("cache")), "MTQG_CACHE": None,

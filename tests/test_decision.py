@@ -11,8 +11,14 @@ from workbooks import DA4, GNBV, TDA1, TDA2, TITLE, decision_workbook, standard_
 
 from mtqgledger.importers.decision import DecisionImporter, read_decision
 from mtqgledger.importers.workbook import ImportProblem
+from mtqgledger.model.catalogue_files import load_catalogue
 
 SAMPLES = Path(__file__).resolve().parents[1] / "importers" / "samples"
+
+
+def read(path, **options):
+    """The decision read against the bundled catalogue."""
+    return read_decision(path, load_catalogue(), **options)
 
 
 def postings_by_account(entries) -> dict[str, int]:
@@ -24,7 +30,7 @@ def postings_by_account(entries) -> dict[str, int]:
 
 
 def test_reads_a_standard_appendix(tmp_path):
-    result = read_decision(decision_workbook(tmp_path / "qd.xlsx"))
+    result = read(decision_workbook(tmp_path / "qd.xlsx"))
     info = result.info
     assert (info.number, info.date, info.province, info.plan_year, info.kind) == (
         "77/QĐ-UBND", datetime.date(2025, 3, 5), "LaiChau", 2025, "giao")
@@ -47,7 +53,7 @@ def test_units_convert_exactly(tmp_path):
     rows = [[None, "Tổng số", 92057.861, 92057.861, 0, 0, 0],
             ["1", DA4, 92057.861, 92057.861, 0, 0, 0]]
     title = [*TITLE[:3], f"KẾ HOẠCH VỐN NĂM 2025 {GNBV.upper()}", TITLE[4]]
-    result = read_decision(decision_workbook(tmp_path / "qd.xlsx", rows, title=title))
+    result = read(decision_workbook(tmp_path / "qd.xlsx", rows, title=title))
     assert postings_by_account(result.entries)[
         "Assets:Appropriation:LaiChau:GNBV:DA4:NSTW:DTPT:Y2025"] == 92_057_861_000
 
@@ -62,7 +68,7 @@ def test_units_convert_exactly(tmp_path):
 def test_unit_lines_and_text_numbers(tmp_path, unit, value, expected):
     rows = [["I", GNBV, None, None, None, None, None],
             ["1", DA4, value, value, None, None, None]]
-    result = read_decision(decision_workbook(tmp_path / "qd.xlsx", rows, unit=unit))
+    result = read(decision_workbook(tmp_path / "qd.xlsx", rows, unit=unit))
     assert sum(int(p.units.number) for e in result.entries for p in e.postings
                if p.account.startswith("Assets")) == expected
 
@@ -72,7 +78,7 @@ def test_english_style_document(tmp_path):
             ["1", DA4, "1,234.5", "1,234.5", None, None, None],
             ["2", "Dự án 5: Hỗ trợ nhà ở cho hộ nghèo, hộ cận nghèo", "2.250", "2.250", None,
              None, None]]
-    result = read_decision(decision_workbook(tmp_path / "qd.xlsx", rows))
+    result = read(decision_workbook(tmp_path / "qd.xlsx", rows))
     totals = postings_by_account(result.entries)
     assert totals["Assets:Appropriation:LaiChau:GNBV:DA4:NSTW:DTPT:Y2025"] == 1_234_500_000
     # "2.250" alone is ambiguous; the document's other numbers are English-style
@@ -83,7 +89,7 @@ def test_of_which_rows_are_not_added(tmp_path):
     rows = [*standard_rows()[:4],
             [None, "Trong đó: hỗ trợ huyện nghèo", 60, 60, None, None, None],
             standard_rows()[4]]
-    result = read_decision(decision_workbook(tmp_path / "qd.xlsx", rows))
+    result = read(decision_workbook(tmp_path / "qd.xlsx", rows))
     assert len(result.entries) == 3
     assert all("huyện nghèo" not in entry.narration for entry in result.entries)
 
@@ -95,7 +101,7 @@ def test_detail_rows_become_entries_with_their_title(tmp_path):
             ["a", TDA1, 110, 100, None, None, 10],
             ["-", "Trường Cao đẳng Lai Châu", 70, 70, None, None, None],
             ["-", "Trung tâm GDNN-GDTX Phong Thổ", 40, 30, None, None, 10]]
-    result = read_decision(decision_workbook(tmp_path / "qd.xlsx", rows))
+    result = read(decision_workbook(tmp_path / "qd.xlsx", rows))
     details = sorted((e.meta["detail"], int(e.meta["row"])) for e in result.entries)
     assert details == [("Trung tâm GDNN-GDTX Phong Thổ", 14), ("Trung tâm GDNN-GDTX Phong Thổ",
                                                               14),
@@ -105,14 +111,14 @@ def test_detail_rows_become_entries_with_their_title(tmp_path):
 def test_sheets_that_are_not_appendices_are_named(tmp_path):
     path = decision_workbook(tmp_path / "qd.xlsx",
                              extra_sheets={"Hướng dẫn": [["Ghi chú chung"], ["…"]]})
-    assert read_decision(path).ignored == ["Hướng dẫn"]
+    assert read(path).ignored == ["Hướng dẫn"]
 
 
 def test_one_source_and_one_capital_from_the_title(tmp_path):
     title = ["UBND TỈNH LAI CHÂU", "BỔ SUNG DỰ TOÁN VỐN SỰ NGHIỆP NGÂN SÁCH ĐỊA PHƯƠNG NĂM 2025",
              "(Kèm theo Quyết định số 1128/QĐ-UBND ngày 18/6/2025)"]
     rows = [["I", GNBV, 5], ["1", DA4, 5], ["a", TDA1, 5]]
-    result = read_decision(decision_workbook(
+    result = read(decision_workbook(
         tmp_path / "qd.xlsx", rows, title=title, header_top=["STT", "Nội dung", "Số tiền"],
         header_sub=[None, None, None]))
     assert result.info.kind == "bo-sung"
@@ -122,7 +128,7 @@ def test_one_source_and_one_capital_from_the_title(tmp_path):
 
 
 def test_options_override_the_title(tmp_path):
-    result = read_decision(decision_workbook(tmp_path / "qd.xlsx"), number="9/QĐ-UBND",
+    result = read(decision_workbook(tmp_path / "qd.xlsx"), number="9/QĐ-UBND",
                            date=datetime.date(2025, 12, 20), plan_year=2026, province="LaoCai")
     entry = result.entries[0]
     assert entry.meta["decision"] == "9/QĐ-UBND" and entry.date == datetime.date(2025, 12, 20)
@@ -142,10 +148,10 @@ def test_beangulp_importer_identifies_and_extracts(tmp_path):
 
 
 def test_sample_workbooks_read():
-    assert len(read_decision(SAMPLES / "QD-35-giao-von-2025.xlsx").entries) == 9
-    top_up = read_decision(SAMPLES / "QD-1128-bo-sung-2025.xls")  # the old .xls format
+    assert len(read(SAMPLES / "QD-35-giao-von-2025.xlsx").entries) == 9
+    top_up = read(SAMPLES / "QD-1128-bo-sung-2025.xls")  # the old .xls format
     assert sum(int(e.postings[0].units.number) for e in top_up.entries) == 4_915_000_000
-    adjustment = read_decision(SAMPLES / "QD-1390-dieu-chinh-2025.xlsx")
+    adjustment = read(SAMPLES / "QD-1390-dieu-chinh-2025.xlsx")
     assert adjustment.info.kind == "dieu-chinh"
     assert sum(int(e.postings[0].units.number) for e in adjustment.entries) == 0
 
@@ -154,7 +160,7 @@ def test_sample_workbooks_read():
 
 def refused(path: Path, **options) -> str:
     with pytest.raises(ImportProblem) as caught:
-        read_decision(path, **options)
+        read(path, **options)
     return str(caught.value)
 
 
@@ -213,7 +219,7 @@ def test_parent_row_that_does_not_add_up(tmp_path):
     message = refused(decision_workbook(tmp_path / "qd.xlsx", rows))
     assert "sheet 'PL01'" in message and "dòng (row) 11" in message
     assert "cột 'Tổng số'" in message and "ghi 150.5" in message and "là 151.5" in message
-    assert "rows 12, 13" in message
+    assert "dòng 12, 13" in message
 
 
 def test_total_column_that_does_not_add_up(tmp_path):
@@ -249,7 +255,7 @@ def test_decision_without_number_or_date(tmp_path):
     message = refused(decision_workbook(tmp_path / "qd.xlsx", title=title))
     assert "số quyết định" in message and "--decision" in message
     # ... and options fill the gap
-    assert read_decision(tmp_path / "qd.xlsx", number="5/QĐ-UBND",
+    assert read(tmp_path / "qd.xlsx", number="5/QĐ-UBND",
                          date=datetime.date(2025, 1, 2)).entries
 
 
@@ -298,7 +304,7 @@ column = 5
 source = "NSDP"
 capital = "SN"
 """, encoding="utf-8")
-    totals = postings_by_account(read_decision(path, mapping=mapping).entries)
+    totals = postings_by_account(read(path, mapping=mapping).entries)
     assert totals["Assets:Appropriation:LaiChau:GNBV:DA4:TDA1:NSTW:DTPT:Y2025"] == 12_500_000_000
     assert totals["Assets:Appropriation:LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025"] == 8_250_000_000
     assert totals["Assets:Appropriation:LaiChau:GNBV:DA4:TDA1:NSDP:SN:Y2025"] == 4_000_000_000
@@ -317,7 +323,7 @@ def test_every_appendix_sheet_is_imported(tmp_path):
         ["1", "Dự án 5: Hỗ trợ nhà ở cho hộ nghèo, hộ cận nghèo", 3, 3, None]]
     path = decision_workbook(tmp_path / "qd.xlsx", extra_sheets={"PL02": second,
                                                                  "Ghi chú": [["…"]]})
-    result = read_decision(path)
+    result = read(path)
     assert [sheet.name for sheet in result.sheets] == ["PL01", "PL02"]
     assert result.ignored == ["Ghi chú"]
     pl02 = result.sheets[1].entries
@@ -346,7 +352,7 @@ def test_three_level_merged_header(tmp_path):
     sheet.append(["1", DA4, 20, 5, None, 2])
     sheet.append(["a", TDA1, 20, 5, None, 2])
     book.save(tmp_path / "qd.xlsx")
-    totals = postings_by_account(read_decision(tmp_path / "qd.xlsx").entries)
+    totals = postings_by_account(read(tmp_path / "qd.xlsx").entries)
     base = "Assets:Appropriation:LaiChau:GNBV:DA4:TDA1"
     assert totals == {f"{base}:NSTW:DTPT:Y2025": 20_000_000, f"{base}:NSTW:SN:Y2025": 5_000_000,
                       f"{base}:NSDP:SN:Y2025": 2_000_000,

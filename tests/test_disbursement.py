@@ -21,9 +21,10 @@ from booktext import (
     settle,
 )
 
-from mtqgledger.books import load_books
-from mtqgledger.figures.disbursement import disbursement_report, figures_by_line, movements, ratio
-from mtqgledger.model.catalogue import load_catalogue
+from mtqgledger.books import Books
+from mtqgledger.figures.disbursement import disbursement_report
+from mtqgledger.figures.movements import figures_by_line, movements, ratio
+from mtqgledger.model.catalogue_files import load_catalogue
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ledgers" / "main.beancount"
 AS_OF = datetime.date(2025, 11, 14)
@@ -32,8 +33,8 @@ KEYS = ("province", "program", "project", "subproject", "source", "capital", "pl
 
 @pytest.fixture(scope="module")
 def sample_table():
-    books = load_books(SAMPLE, use_cache=False)
-    assert books.errors == []
+    books = Books.open(SAMPLE, use_cache=False)
+    assert books.messages == []
     return books.movements
 
 
@@ -44,7 +45,7 @@ def report(table, **options):
 def table_of(*parts: str):
     entries, errors, _ = load(*parts)
     assert errors == []
-    return movements(entries)
+    return movements(entries)[0]
 
 
 def test_published_lai_chau_ratios(sample_table):

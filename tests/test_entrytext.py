@@ -13,7 +13,7 @@ from beancount.parser import parser
 from mtqgledger.importers.decision import read_decision
 from mtqgledger.importers.treasury import read_statement
 from mtqgledger.ingest.pipeline import opens_for
-from mtqgledger.model.catalogue import load_catalogue
+from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.outputs.beancount_text import format_entries
 
 SAMPLES = Path(__file__).resolve().parents[1] / "importers" / "samples"
@@ -38,8 +38,8 @@ def round_trip(entries: list[data.Directive]) -> None:
 def sample_entries() -> list[data.Directive]:
     entries: list[data.Directive] = []
     for path in sorted(p for p in SAMPLES.glob("QD-*") if p.suffix in (".xlsx", ".xls")):
-        entries += read_decision(path).entries
-    entries += read_statement(SAMPLES / "KBNN-bang-ke-2025.xlsx").entries
+        entries += read_decision(path, load_catalogue()).entries
+    entries += read_statement(SAMPLES / "KBNN-bang-ke-2025.xlsx", load_catalogue()).entries
     return entries
 
 

@@ -15,9 +15,10 @@ from fava.application import create_app
 from openpyxl import load_workbook
 
 from mtqgledger.fava_ext import tables
-from mtqgledger.figures.disbursement import disbursement_report, movements
+from mtqgledger.figures.disbursement import disbursement_report
+from mtqgledger.figures.movements import movements
 from mtqgledger.figures.pace import pace_of
-from mtqgledger.model.catalogue import load_catalogue
+from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.outputs.formatting import format_amount, format_ratio
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ledgers" / "main.beancount"
@@ -87,7 +88,7 @@ def test_page_shows_the_published_lai_chau_ratios(sample: Fava) -> None:
 def test_every_figure_is_the_reports(sample: Fava) -> None:
     """Each node row prints the row of disbursement_report with the same key, unchanged."""
     page = sample.page()
-    report = disbursement_report(movements(sample.ledger.all_entries), load_catalogue(),
+    report = disbursement_report(movements(sample.ledger.all_entries)[0], load_catalogue(),
                                  as_of=datetime.date(2025, 11, 14), budget_year=2025)
     nodes = [item for item in report.rows if not item.is_split]
     assert len(nodes) == page.count('class="node ')
@@ -113,7 +114,7 @@ def test_time_filter_changes_the_figures(sample: Fava) -> None:
     time = "2025-01-01 - 2025-06-30"
     page = sample.page(f"{DAY}&time={quote(time)}")
     filtered = sample.ledger.get_filtered(time=time).entries
-    report = disbursement_report(movements(filtered), load_catalogue(),
+    report = disbursement_report(movements(filtered)[0], load_catalogue(),
                                  as_of=datetime.date(2025, 11, 14), budget_year=2025)
     expected = report.find(province="LaiChau", program="GNBV", project="DA4", subproject="TDA1")
     assert ratio(row(page, TDA1)) == format_ratio(expected.ratio) != "54,1 %"
@@ -193,7 +194,7 @@ def test_split_rows_link_to_the_journal_of_their_lines(sample: Fava) -> None:
 
 def test_lines_behind_target_are_highlighted_with_their_pace(sample: Fava) -> None:
     page = sample.page()
-    report = disbursement_report(movements(sample.ledger.all_entries), load_catalogue(),
+    report = disbursement_report(movements(sample.ledger.all_entries)[0], load_catalogue(),
                                  as_of=datetime.date(2025, 11, 14), budget_year=2025)
     tda2 = report.find(province="LaiChau", program="GNBV", project="DA4", subproject="TDA2")
     pace = pace_of(report, tda2, datetime.date(2025, 11, 14))

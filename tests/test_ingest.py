@@ -31,7 +31,7 @@ from workbooks import decision_workbook
 from mtqgledger.cli import main
 from mtqgledger.importers.workbook import ImportProblem
 from mtqgledger.ingest.pipeline import ImportFailed, import_files
-from mtqgledger.model.catalogue import load_catalogue
+from mtqgledger.model.catalogue_files import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "importers" / "samples"
@@ -62,13 +62,6 @@ def nghin(*cells: str) -> int:
 TDA2_SN = "LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025"
 # QĐ 35 row 17: TDA2 gets 7.620 triệu NSTW SN.
 TDA2_SN_ALLOCATED = trieu("7.620")
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("MTQG_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("MTQG_CACHE", raising=False)
-    monkeypatch.delenv("MTQG_CATALOGUE", raising=False)
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -663,7 +656,7 @@ def test_unbalanced_entries_are_caught_exactly() -> None:
     from beancount.core import amount as beancount_amount
     from beancount.core import position
 
-    from mtqgledger.ingest.pipeline import unbalanced
+    from mtqgledger.ingest.check import unbalanced
 
     def posting(account: str, number: str, cost: object = None) -> data.Posting:
         units = beancount_amount.Amount(Decimal(number), "VND")
@@ -688,11 +681,12 @@ def test_unbalanced_entries_are_caught_exactly() -> None:
 
 @pytest.mark.parametrize("parallel", [False, True])
 def test_staged_files_are_written_only_when_committed(tmp_path: Path, parallel: bool) -> None:
-    from mtqgledger.ingest.pipeline import ImportFailed, _fill_while, _Staged
+    from mtqgledger.files import StagedFiles
+    from mtqgledger.ingest.pipeline import ImportFailed, _write_while
 
     target = tmp_path / "imports" / "treasury.beancount"
-    staged = _Staged([target])
-    problems = _fill_while(staged, lambda: {target: "; nội dung mới\n"}, lambda: ["lỗi"],
+    staged = StagedFiles([target])
+    problems = _write_while(staged, lambda: {target: "; nội dung mới\n"}, lambda: ["lỗi"],
                            parallel=parallel)
     assert problems == ["lỗi"] and not target.exists()  # filled, not yet committed
     staged.commit()
@@ -701,9 +695,9 @@ def test_staged_files_are_written_only_when_committed(tmp_path: Path, parallel: 
     def broken() -> dict[Path, str]:
         raise OSError("đĩa đầy")
 
-    again = _Staged([target])
+    again = StagedFiles([target])
     with pytest.raises((ImportFailed, OSError)):
-        _fill_while(again, broken, lambda: [], parallel=parallel)
+        _write_while(again, broken, lambda: [], parallel=parallel)
     again.discard()
     assert target.read_text(encoding="utf-8") == "; nội dung mới\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["treasury.beancount"]

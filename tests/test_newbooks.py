@@ -11,7 +11,8 @@ from beancount.core import data
 from beancount.parser import parser
 
 from mtqgledger.model.accounts import Root, parse_account
-from mtqgledger.model.catalogue import Catalogue, load_catalogue
+from mtqgledger.model.catalogue import Catalogue, LookupFailed
+from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.outputs.newbooks import (
     BooksExist,
     create_books,
@@ -21,12 +22,6 @@ from mtqgledger.outputs.newbooks import (
 )
 
 ROOTS = ("Income:Allocated", "Assets:Appropriation", "Assets:Advance", "Expenses:Disbursed")
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv("MTQG_CATALOGUE", raising=False)
-    monkeypatch.setenv("MTQG_CACHE_DIR", str(tmp_path / "cache"))
 
 
 @pytest.fixture(scope="module")
@@ -132,8 +127,8 @@ def test_leaf_items_are_items_without_children(cat: Catalogue) -> None:
     assert all(not node.children and node.path[0] == "GNBV" for node in leaves)
 
 
-def test_unknown_programme_is_a_key_error(cat: Catalogue) -> None:
-    with pytest.raises(KeyError, match="XYZ"):
+def test_unknown_programme_is_refused(cat: Catalogue) -> None:
+    with pytest.raises(LookupFailed, match="XYZ"):
         open_directives(cat, "LaiChau", ["XYZ"], 2025)
 
 
@@ -206,13 +201,13 @@ def test_create_books_twice_leaves_the_first_books_unchanged(cat: Catalogue,
 
 def test_create_books_unknown_province_writes_nothing(cat: Catalogue, tmp_path: Path) -> None:
     target = tmp_path / "books"
-    with pytest.raises(KeyError, match="Atlantis"):
+    with pytest.raises(LookupFailed, match="Atlantis"):
         create_books(target, cat, "Atlantis", 2025, ["GNBV"])
     assert not target.exists()
 
 
 def test_create_books_unknown_programme_writes_nothing(cat: Catalogue, tmp_path: Path) -> None:
     target = tmp_path / "books"
-    with pytest.raises(KeyError, match="XYZ"):
+    with pytest.raises(LookupFailed, match="XYZ"):
         create_books(target, cat, "LaiChau", 2025, ["XYZ"])
     assert not target.exists()

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from booktext import OLD_DTPT, TDA1_DTPT, TDA1_SN, allocate, extend, load, opens, pay
 
-from mtqgledger.figures.disbursement import disbursement_report, movements
+from mtqgledger.figures.disbursement import disbursement_report
+from mtqgledger.figures.movements import movements
 from mtqgledger.figures.pace import pace_of
-from mtqgledger.model.catalogue import load_catalogue
+from mtqgledger.model.catalogue_files import load_catalogue
 
 AS_OF = datetime.date(2025, 6, 30)  # day 181 of 2025
 
@@ -17,7 +18,7 @@ AS_OF = datetime.date(2025, 6, 30)  # day 181 of 2025
 def report_of(*parts: str, as_of: datetime.date = AS_OF):
     entries, errors, _ = load(*parts)
     assert errors == []
-    return disbursement_report(movements(entries), load_catalogue(), as_of=as_of,
+    return disbursement_report(movements(entries)[0], load_catalogue(), as_of=as_of,
                                budget_year=2025, by="line")
 
 

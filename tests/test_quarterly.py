@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from mtqgledger.books import load_books
+from mtqgledger.books import Books
 from mtqgledger.figures.disbursement import disbursement_report
 from mtqgledger.figures.quarterly import Quarter, quarterly_rows
-from mtqgledger.model.catalogue import load_catalogue
+from mtqgledger.model.catalogue_files import load_catalogue
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ledgers" / "main.beancount"
 
 
 @pytest.fixture(scope="module")
 def table():
-    books = load_books(SAMPLE, use_cache=False)
-    assert books.errors == []
+    books = Books.open(SAMPLE, use_cache=False)
+    assert books.messages == []
     return books.movements
 
 

@@ -14,11 +14,11 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from system import recalculate
 
-from mtqgledger.books import load_books
+from mtqgledger.books import Books
 from mtqgledger.cli import main
-from mtqgledger.figures.disbursement import movements
+from mtqgledger.figures.movements import movements
 from mtqgledger.figures.quarterly import Quarter, committee_title, quarterly_report, quarterly_rows
-from mtqgledger.model.catalogue import load_catalogue
+from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.outputs.formatting import format_amount, format_ratio
 from mtqgledger.outputs.quarterly_html import to_html
 from mtqgledger.outputs.quarterly_layout import columns
@@ -31,8 +31,8 @@ FIRST_DATA = 12  # heading block rows 1-7, headers 8-10, numbering row 11
 
 @pytest.fixture(scope="module")
 def sample():
-    books = load_books(SAMPLE, use_cache=False)
-    assert books.errors == []
+    books = Books.open(SAMPLE, use_cache=False)
+    assert books.messages == []
     return quarterly_report(books.movements, load_catalogue(), Q3)
 
 
@@ -53,7 +53,7 @@ def big_books_report():
         advance("2025-08-20", TDA1_SN, 9_876_543_210_987),
         pay("2025-09-30", TDA2_SN, 3))
     assert errors == []
-    return quarterly_report(movements(entries), load_catalogue(), Q3)
+    return quarterly_report(movements(entries)[0], load_catalogue(), Q3)
 
 
 def column_of(report, key: str) -> int:
@@ -64,7 +64,7 @@ def column_of(report, key: str) -> int:
 
 def test_form_lines_are_the_unsplit_rows_numbered_i_1_a(sample):
     rows = [r.row for r in quarterly_rows(
-        load_books(SAMPLE, use_cache=False).movements, load_catalogue(), Q3)
+        Books.open(SAMPLE, use_cache=False).movements, load_catalogue(), Q3)
         if not r.row.is_split]
     assert [line.row for line in sample.lines] == rows
     numbers = [(line.number, line.row.level) for line in sample.lines]
@@ -168,7 +168,7 @@ def test_lines_behind_target_are_highlighted(workbook, sample):
 
 
 def test_a_lower_target_leaves_lines_on_track(tmp_path):
-    books = load_books(SAMPLE, use_cache=False)
+    books = Books.open(SAMPLE, use_cache=False)
     low = quarterly_report(books.movements, load_catalogue(), Q3, target=Decimal("0.3"))
     behind = {line.row.subproject for line in low.lines
               if line.pace.behind and line.row.level == "subproject"}
@@ -286,7 +286,7 @@ def test_several_provinces_are_lettered_and_the_total_adds_them(tmp_path):
                               allocate("2025-01-10", other, 3_000),
                               pay("2025-08-01", other, 1_500))
     assert errors == []
-    report = quarterly_report(movements(entries), load_catalogue(), Q3)
+    report = quarterly_report(movements(entries)[0], load_catalogue(), Q3)
     assert [(line.number, line.row.level) for line in report.lines][:2] == \
         [("", "total"), ("A", "province")]
     assert [line.number for line in report.lines if line.row.level == "province"] == ["A", "B"]

@@ -12,15 +12,11 @@ from beancount import loader
 from beancount.core import data
 from beancount.parser import printer
 
-from mtqgledger.importers.treasury import (
-    TreasuryImporter,
-    classify_kind,
-    looks_like_statement,
-    read_statement,
-)
+from mtqgledger.importers.statement_lines import classify_kind
+from mtqgledger.importers.treasury import TreasuryImporter, looks_like_statement, read_statement
 from mtqgledger.importers.workbook import ImportProblem
 from mtqgledger.model.accounts import Root
-from mtqgledger.model.catalogue import load_catalogue
+from mtqgledger.model.catalogue_files import load_catalogue
 
 D = datetime.date
 TDA2 = "LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025"
@@ -457,7 +453,7 @@ def test_missing_voucher(tmp_path, catalogue):
 def test_bad_date(tmp_path, catalogue):
     rows = [movement("31/02/2025", "KB-1", "TDA2", "Thanh toán", 10)]
     message = problem_of(tmp_path, catalogue, rows)
-    assert "dòng (row) 6" in message and "dd/mm/yyyy" in message
+    assert "dòng (row) 6" in message and "31/02/2025" in message and "14/11/2025" in message
 
 
 def test_unknown_source(tmp_path, catalogue):

@@ -1,11 +1,13 @@
-"""Load books and their derived movement table, cached by the contents of every input file.
+"""Books: one way to open a ledger, for every command, the import and the Fava page.
 
-Loading a province's whole history through Beancount takes seconds; the
-movement table reports run on is small. A second report on unchanged books
-reads the table back from the cache instead of parsing the ledger again. The
-cache is keyed by the SHA-256 of every file the load read (includes and extra
-catalogue files), what each ``include`` pattern in them matches (so a file newly
-matched by a glob is noticed) and this package's version.
+A :class:`Books` holds what the rest of the project asks of a ledger: its
+entries, errors and options (loaded by Beancount when first asked for), the
+catalogue in force (the bundled one, ``MTQG_CATALOGUE`` and the files the
+budget-rule plugin line names), the movement table every figure is summed
+from (read from the cache when the books are unchanged), and the rule for the
+default as-of date and plan year of a report. Errors travel as data: the
+load's errors and the problems the reports meet (a fraction of a đồng) are
+lists beside the table, never exceptions.
 """
 
 from __future__ import annotations
@@ -13,34 +15,32 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
-import glob
-import hashlib
-import os
-import pickle
-import re
-import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from beancount import loader
 from beancount.parser import printer
 
-from mtqgledger import __version__
-from mtqgledger.figures.disbursement import Movement, ReportError, movements
+from mtqgledger.books_cache import Cached, read_cache, write_cache
+from mtqgledger.figures.movements import (
+    Movement,
+    ReportProblem,
+    budget_years,
+    default_as_of,
+    default_budget_year,
+    movements,
+)
+from mtqgledger.model.catalogue import Catalogue, CatalogueError
+from mtqgledger.model.catalogue_files import env_files, load_catalogue
+from mtqgledger.model.titles import bilingual
 from mtqgledger.plugins.budget_rules import catalogue_files
 
-CACHE_FORMAT = 3
+ALL_YEARS = "all"
 
 
-@dataclass
-class LoadedBooks:
-    """What reports need from a ledger: the movement table and the load's errors."""
-
-    path: Path
-    movements: list[Movement]
-    errors: list[str]
-    from_cache: bool = False
+class BooksNotFound(FileNotFoundError):
+    """The ledger file does not exist."""
 
 
 @contextlib.contextmanager
@@ -60,115 +60,158 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def cache_dir() -> Path | None:
-    """Where derived tables are kept; None when caching is switched off (MTQG_CACHE=0)."""
-    if os.environ.get("MTQG_CACHE", "1") == "0":
-        return None
-    base = os.environ.get("MTQG_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mtqgledger")
-    return Path(base)
+class Books:
+    """A ledger opened once. Build it with :meth:`open` or :meth:`of_loaded`."""
 
+    def __init__(self, path: Path, *, use_cache: bool = True) -> None:
+        self.path = path
+        self.use_cache = use_cache
+        self._loaded: tuple[list, list, dict] | None = None
+        self._cached: Cached | None = None
+        self.from_cache = False
 
-_INCLUDE = re.compile(rb'^include\s+"([^"]*)"', re.MULTILINE)
+    @classmethod
+    def open(cls, path: str | Path, *, use_cache: bool = True) -> Books:
+        """The books whose main file is ``path``; nothing is parsed until something is asked."""
+        ledger = Path(path)
+        if not ledger.is_file():
+            raise BooksNotFound(bilingual(f"{ledger}: không tìm thấy sổ", "ledger file not found"))
+        return cls(ledger, use_cache=use_cache)
 
+    @classmethod
+    def of_loaded(cls, path: str | Path, entries: list, errors: list, options: dict) -> Books:
+        """Books Beancount (or Fava) has loaded already."""
+        books = cls(Path(path), use_cache=False)
+        books._loaded = (entries, errors, options)
+        return books
 
-def _file_state(path: str) -> tuple[str | None, dict[str, list[str]]]:
-    """A file's SHA-256 and, for each include pattern in it, the files it matches now."""
-    try:
-        with open(path, "rb") as handle:
-            contents = handle.read()
-    except OSError:
-        return None, {}
-    folder = os.path.dirname(path)
-    matches = {}
-    # Most files (one per plan year) include nothing: skip the regex over them.
-    for pattern in _INCLUDE.findall(contents) if b"include" in contents else ():
-        full = os.path.join(folder, pattern.decode("utf-8", "replace"))
-        matches[full] = sorted(glob.glob(full))
-    return hashlib.sha256(contents).hexdigest(), matches
+    # -- what Beancount gives --------------------------------------------------------------
 
+    def _load(self) -> tuple[list, list, dict]:
+        if self._loaded is None:
+            with paused_gc():
+                self._loaded = loader.load_file(str(self.path))
+        return self._loaded
 
-def _fingerprint(files: list[str]) -> dict:
-    return {
-        "format": CACHE_FORMAT,
-        "version": __version__,
-        "env": os.environ.get("MTQG_CATALOGUE", ""),
-        "files": {name: _file_state(name) for name in files},
-    }
+    @property
+    def entries(self) -> list:
+        return self._load()[0]
 
+    @property
+    def load_errors(self) -> list:
+        """Beancount's errors, the budget rules' among them."""
+        return self._load()[1]
 
-def _cache_file(ledger: Path) -> Path | None:
-    folder = cache_dir()
-    if folder is None:
-        return None
-    key = hashlib.sha256(str(ledger.resolve()).encode()).hexdigest()[:32]
-    return folder / f"{key}.pickle"
+    @property
+    def errors(self) -> list:
+        """The load's errors and the problems the reports meet, as data."""
+        return [*self.load_errors, *self.problems]
 
+    @property
+    def options(self) -> dict:
+        return self._load()[2]
 
-def _read_cache(ledger: Path) -> LoadedBooks | None:
-    cache = _cache_file(ledger)
-    if cache is None or not cache.exists():
-        return None
-    try:
-        with open(cache, "rb") as handle:
-            stored = pickle.load(handle)
-        if stored["fingerprint"] != _fingerprint(list(stored["fingerprint"]["files"])):
-            return None
-        lines = stored["lines"]
-        table = [Movement(lines[number], datetime.date.fromordinal(day), plan, paid, advanced)
-                 for number, day, plan, paid, advanced in stored["rows"]]
-        return LoadedBooks(ledger, table, stored["errors"], from_cache=True)
-    except Exception:  # a stale or damaged cache is only a missed shortcut
-        return None
+    # -- what the reports need -------------------------------------------------------------
 
+    @cached_property
+    def _table(self) -> tuple[list[Movement], list[ReportProblem]]:
+        return movements(self.entries)
 
-def _write_cache(ledger: Path, files: list[str], books: LoadedBooks) -> None:
-    cache = _cache_file(ledger)
-    if cache is None:
-        return
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        # The distinct lines once, then plain rows: several times faster to pickle
-        # and unpickle than the Movement tuples themselves.
-        numbers: dict = {}
-        rows = [(numbers.setdefault(move.line, len(numbers)), move.date.toordinal(),
-                 move.plan, move.payments, move.advances) for move in books.movements]
-        stored = {"fingerprint": _fingerprint(files), "lines": list(numbers), "rows": rows,
-                  "errors": books.errors}
-        with tempfile.NamedTemporaryFile("wb", dir=cache.parent, delete=False) as handle:
-            pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, cache)
-    except OSError:
-        pass  # an unwritable cache folder only costs speed
+    @property
+    def movements(self) -> list[Movement]:
+        """The movement table; empty when the books hold amounts it cannot add up."""
+        cached = self._from_cache()
+        return cached.movements if cached is not None else self._table[0]
 
+    @property
+    def problems(self) -> list[ReportProblem]:
+        return self._table[1]
 
-def _input_files(ledger: Path, options_map: dict) -> list[str]:
-    """Every file whose contents the load depended on."""
-    files = [str(Path(name).resolve()) for name in options_map.get("include", [])]
-    if not files:
-        files = [str(ledger.resolve())]
-    base_dir = os.path.dirname(options_map.get("filename") or str(ledger))
-    files.extend(catalogue_files(options_map, base_dir))
-    files.extend(filter(None, os.environ.get("MTQG_CATALOGUE", "").split(os.pathsep)))
-    return files
+    @property
+    def messages(self) -> list[str]:
+        """Every error of the books, formatted as bean-check prints them."""
+        cached = self._from_cache()
+        if cached is not None:
+            return cached.messages
+        return self._formatted_errors()
 
+    def _formatted_errors(self) -> list[str]:
+        return [printer.format_error(error) for error in self.errors]
 
-def load_books(path: str | Path, *, use_cache: bool = True) -> LoadedBooks:
-    """Load a ledger's movement table and errors, from the cache when nothing changed."""
-    ledger = Path(path)
-    if not ledger.is_file():
-        raise FileNotFoundError(f"{ledger}: không tìm thấy sổ (ledger file not found)")
-    if use_cache and (cached := _read_cache(ledger)) is not None:
+    def _from_cache(self) -> Cached | None:
+        """The cached table when the books are unchanged; else load, and cache the result."""
+        if not self.use_cache or self._cached is not None:
+            return self._cached
+        self._cached = read_cache(self.path)
+        if self._cached is not None:
+            self.from_cache = True
+            return self._cached
+        with paused_gc():
+            cached = Cached(self._table[0], self._formatted_errors(),
+                            self._named_catalogue_files())
+        write_cache(self.path, self._input_files(), cached)
+        self._cached = cached
         return cached
-    with paused_gc():
-        entries, errors, options_map = loader.load_file(str(ledger))
-        messages = [printer.format_error(e) for e in errors]
-        try:
-            table = movements(entries)
-        except ReportError as problem:
-            table, messages = [], [*messages, str(problem)]
-        del entries
-    books = LoadedBooks(ledger, table, messages)
-    if use_cache:
-        _write_cache(ledger, _input_files(ledger, options_map), books)
-    return books
+
+    # -- the catalogue in force ------------------------------------------------------------
+
+    def _named_catalogue_files(self) -> list[str]:
+        if self._cached is not None:
+            return self._cached.catalogue_files
+        return catalogue_files(self.options, str(self.path.parent))
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        """The bundled catalogue, ``MTQG_CATALOGUE`` and the files the plugin line names."""
+        cached = self._from_cache()
+        files = cached.catalogue_files if cached is not None else self._named_catalogue_files()
+        return catalogue_of(files)
+
+    def _input_files(self) -> list[str]:
+        """Every file whose contents the load depended on."""
+        files = [str(Path(name).resolve()) for name in self.options.get("include", [])]
+        return [*(files or [str(self.path.resolve())]), *self._named_catalogue_files(),
+                *env_files()]
+
+    # -- the default period ----------------------------------------------------------------
+
+    def period(self, as_of: datetime.date | None = None, plan_year: int | str | None = None,
+               today: datetime.date | None = None) -> tuple[datetime.date, int | None]:
+        """The as-of date and plan year of a report: as asked, else the books' defaults.
+
+        As of the books' last movement; for the as-of year if the books hold money of
+        it, else the latest year before it; ``plan_year="all"`` gives every year (None).
+        """
+        return report_period(self.movements, as_of, plan_year, today)
+
+
+def catalogue_of(named_files: list[str]) -> Catalogue:
+    """The catalogue in force for books whose plugin line names ``named_files``.
+
+    A named file that cannot be read leaves the bundled catalogue with the
+    environment's: the budget-rule plugin reports that file among the books' errors.
+    """
+    try:
+        return load_catalogue(named_files)
+    except CatalogueError:
+        if not named_files:
+            raise
+        return load_catalogue()
+
+
+def fava_catalogue(ledger: str | Path, options: dict) -> Catalogue:
+    """The catalogue of books Fava has loaded (their options name the files)."""
+    return catalogue_of(catalogue_files(options, str(Path(ledger).parent)))
+
+
+def report_period(table: list[Movement], as_of: datetime.date | None,
+                  plan_year: int | str | None,
+                  today: datetime.date | None = None) -> tuple[datetime.date, int | None]:
+    """The default as-of date and plan year over a movement table (see Books.period)."""
+    day = as_of or default_as_of(table, today or datetime.date.today())
+    if plan_year == ALL_YEARS:
+        return day, None
+    if plan_year is None:
+        return day, default_budget_year(budget_years(table), day)
+    return day, int(plan_year)
+

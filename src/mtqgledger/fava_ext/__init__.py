@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, urlencode
@@ -26,19 +25,13 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import abort, request, send_file
 from markupsafe import Markup
 
-from mtqgledger.books import paused_gc
-from mtqgledger.fava_ext import charts
+from mtqgledger.books import fava_catalogue, paused_gc
+from mtqgledger.fava_ext.settings import Settings, month_ends, settings_from
 from mtqgledger.fava_ext.tables import FilterState, Table, TableCache, cumulative
-from mtqgledger.fava_ext.view import (
-    Page,
-    Settings,
-    breaches,
-    build_page,
-    month_ends,
-    settings_from,
-)
+from mtqgledger.fava_ext.view import Page, breaches, build_page
 from mtqgledger.figures.disbursement import disbursement_report
-from mtqgledger.model.catalogue import Catalogue, CatalogueError, load_catalogue
+from mtqgledger.model.catalogue import Catalogue
+from mtqgledger.outputs import svg
 
 if TYPE_CHECKING:  # pragma: no cover
     from fava.core import FavaLedger
@@ -107,7 +100,8 @@ class DisbursementPage(FavaExtensionBase):
         with paused_gc():
             table = self.tables.get(UNFILTERED, lambda: self.ledger.all_entries)
             # The default page's chart: the month-end totals of the latest plan year.
-            settings = settings_from({}, latest=table.latest, provinces=table.provinces,
+            settings = settings_from({}, latest=table.latest, years=table.years,
+                                     provinces=table.provinces,
                                      today=datetime.date.today())
             if settings.year is not None and not table.error:
                 cumulative(table, self.catalogue, settings.year,
@@ -116,16 +110,10 @@ class DisbursementPage(FavaExtensionBase):
 
     @property
     def catalogue(self) -> Catalogue:
-        """The bundled catalogue with the files the books' budget-rule plugin line names."""
+        """The catalogue the books name, as every command reads it (mtqgledger.books)."""
         if self._catalogue is None:
-            from mtqgledger.plugins.budget_rules import catalogue_files
-
-            base = os.path.dirname(self.ledger.beancount_file_path)
-            files = catalogue_files(self.ledger.options, base)
-            try:
-                self._catalogue = load_catalogue(files)
-            except (CatalogueError, OSError):
-                self._catalogue = load_catalogue()
+            self._catalogue = fava_catalogue(self.ledger.beancount_file_path,
+                                             self.ledger.options)
         return self._catalogue
 
     def table(self) -> Table:
@@ -134,7 +122,8 @@ class DisbursementPage(FavaExtensionBase):
         return self.tables.get(state, lambda: g.filtered.entries)
 
     def settings(self, table: Table) -> Settings:
-        return settings_from(request.args, latest=table.latest, provinces=table.provinces,
+        return settings_from(request.args, latest=table.latest, years=table.years,
+                             provinces=table.provinces,
                              today=datetime.date.today())
 
     def page(self) -> Page:
@@ -145,10 +134,10 @@ class DisbursementPage(FavaExtensionBase):
         report = disbursement_report(table.of_year(settings.year), self.catalogue,
                                      as_of=settings.as_of, budget_year=settings.year,
                                      province=settings.province, by="subproject")
-        curve: list[charts.Point] = []
+        curve: list[svg.Point] = []
         if settings.year is not None:
             days = month_ends(settings.year, settings.as_of)
-            curve = [charts.Point(*figures) for figures in cumulative(
+            curve = [svg.Point(*figures) for figures in cumulative(
                 table, self.catalogue, settings.year, days, province=settings.province)]
         page = build_page(report, settings, years=table.years, provinces=table.provinces,
                           links=links, curve=curve)

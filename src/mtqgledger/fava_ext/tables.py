@@ -19,12 +19,8 @@ from typing import NamedTuple
 
 from beancount.core import data
 
-from mtqgledger.figures.disbursement import (
-    Movement,
-    ReportError,
-    disbursement_report,
-    movements,
-)
+from mtqgledger.figures.disbursement import disbursement_report
+from mtqgledger.figures.movements import Movement, budget_years, movements
 from mtqgledger.model.catalogue import Catalogue
 
 
@@ -71,7 +67,7 @@ class Table:
     @functools.cached_property
     def years(self) -> list[int]:
         """The years in which money of the table may be disbursed."""
-        return sorted({move.line.budget_year for move in self.movements})
+        return budget_years(self.movements)
 
     @functools.cached_property
     def provinces(self) -> list[str]:
@@ -96,10 +92,8 @@ class Table:
 
 
 def table_of(entries: Iterable[data.Directive]) -> Table:
-    try:
-        return Table(movements(entries))
-    except ReportError as problem:
-        return Table([], str(problem))
+    table, problems = movements(entries)
+    return Table(table, "\n".join(problem.message for problem in problems) or None)
 
 
 class TableCache:

@@ -1,157 +1,40 @@
 """Plan, payments, advances and disbursement ratios by programme → project → sub-project.
 
 This is the one implementation of every disbursement figure: the CLI, the
-Excel and HTML reports and the Fava page all call :func:`disbursement_report`.
-
-Headline definition (as the State Treasury counts giải ngân)::
+Excel and HTML reports, the audit workbook and the Fava page all call
+:func:`disbursement_report` over the movement table (:mod:`.movements`)::
 
     disbursed  = payments + outstanding advances
     ratio      = disbursed / plan
     ratio_paid = payments / plan          (reported beside it)
     remaining  = plan - disbursed
-
-Amounts are whole đồng (``int``); ratios are exact ``Decimal`` quotients,
-rounded only when displayed.
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
-from typing import NamedTuple
 
-from beancount.core import data
+from mtqgledger.figures.movements import Figures, Movement, figures_by_line, ratio
+from mtqgledger.model.accounts import Line
+from mtqgledger.model.catalogue import LEVELS as ITEM_LEVELS
+from mtqgledger.model.catalogue import Capital, Catalogue
+from mtqgledger.model.titles import (
+    TOTAL,
+    capital_title,
+    item_title,
+    line_title,
+    plan_year_title,
+    source_title,
+)
 
-from mtqgledger.model.accounts import Line, Root, parse_account
-from mtqgledger.model.catalogue import Catalogue
-from mtqgledger.model.titles import capital_title, line_title, source_title
-
-LEVELS = ("program", "project", "subproject", "line")
-
-
-class ReportError(ValueError):
-    """The books hold something the report cannot add up (e.g. fractional đồng)."""
-
-
-@dataclass
-class Figures:
-    """Plan, payments and outstanding advances of a line or a group of lines."""
-
-    plan: int = 0
-    payments: int = 0
-    advances: int = 0
-
-    @property
-    def disbursed(self) -> int:
-        return self.payments + self.advances
-
-    @property
-    def remaining(self) -> int:
-        return self.plan - self.disbursed
-
-    def __iadd__(self, other: Figures) -> Figures:
-        self.plan += other.plan
-        self.payments += other.payments
-        self.advances += other.advances
-        return self
-
-    def __sub__(self, other: Figures) -> Figures:
-        return Figures(self.plan - other.plan, self.payments - other.payments,
-                       self.advances - other.advances)
-
-
-def ratio(numerator: int, denominator: int) -> Decimal | None:
-    """Exact quotient, or None where there is no plan to measure against."""
-    if denominator == 0:
-        return None
-    return Decimal(numerator) / Decimal(denominator)
-
-
-class Movement(NamedTuple):
-    """The net change of one line's figures on one day: the derived table reports run on."""
-
-    line: Line
-    date: datetime.date
-    plan: int
-    payments: int
-    advances: int
-
-
-def _whole_dong(posting: data.Posting, entry: data.Transaction) -> int:
-    number = posting.units.number
-    if posting.units.currency != "VND" or number != number.to_integral_value():
-        where = f"{entry.meta.get('filename')}:{entry.meta.get('lineno')}"
-        raise ReportError(f"{where}: {posting.account}: expected whole VND, found {posting.units}")
-    return int(number)
-
-
-# Which of (plan, payments, advances) a root's postings change, and with which sign.
-_COLUMNS = {Root.ALLOCATED: (0, -1), Root.DISBURSED: (1, 1), Root.ADVANCE: (2, 1)}
-
-
-def movements(entries: Iterable[data.Directive]) -> list[Movement]:
-    """Reduce transactions to per-line, per-day changes of plan, payments and advances.
-
-    Runs over every posting of a province's history, so each account is
-    parsed once and lines are ranked once rather than compared per movement.
-    """
-    # account -> (line number, column, sign), or None for accounts reports ignore
-    accounts: dict[str, tuple[int, int, int] | None] = {}
-    lines: list[Line] = []
-    numbers: dict[Line, int] = {}
-    totals: dict[tuple[int, datetime.date], list[int]] = {}
-    for entry in entries:
-        if not isinstance(entry, data.Transaction):
-            continue
-        for posting in entry.postings:
-            target = accounts.get(posting.account, False)
-            if target is False:
-                parsed = parse_account(posting.account)
-                target = None
-                # Remaining is derived (plan - payments - advances): appropriation is skipped.
-                if parsed is not None and parsed[0] is not Root.APPROPRIATION:
-                    root, line = parsed
-                    if line not in numbers:
-                        numbers[line] = len(lines)
-                        lines.append(line)
-                    target = (numbers[line], *_COLUMNS[root])
-                accounts[posting.account] = target
-            if target is None:
-                continue
-            number, column, sign = target
-            key = (number, entry.date)
-            cell = totals.get(key)
-            if cell is None:
-                cell = totals[key] = [0, 0, 0]
-            cell[column] += sign * _whole_dong(posting, entry)
-    rank = {number: place for place, number in
-            enumerate(sorted(range(len(lines)), key=lambda n: lines[n].sort_key))}
-    ordered = sorted(totals.items(), key=lambda item: (rank[item[0][0]], item[0][1]))
-    return [Movement(lines[number], day, *cell) for (number, day), cell in ordered]
-
-
-def figures_by_line(
-    table: Iterable[Movement],
-    as_of: datetime.date | None = None,
-    since: datetime.date | None = None,
-) -> dict[Line, Figures]:
-    """Sum the movements dated within [since, as_of] (either end open when None)."""
-    sums: dict[Line, list[int]] = {}
-    for line, day, plan, payments, advances in table:
-        if (as_of is not None and day > as_of) or (since is not None and day < since):
-            continue
-        cell = sums.get(line)
-        if cell is None:
-            sums[line] = [plan, payments, advances]
-        else:
-            cell[0] += plan
-            cell[1] += payments
-            cell[2] += advances
-    return {line: Figures(*cell) for line, cell in sums.items()}
+LEVELS = (*ITEM_LEVELS, "line")
+SPLITS = ("capital", "source", "plan_year")
+KEYS = ("province", "program", "project", "subproject", "source", "capital", "plan_year")
 
 
 @dataclass(frozen=True)
@@ -160,22 +43,31 @@ class ReportRow:
 
     level: str  # total | province | program | project | subproject | line
     province: str | None
-    program: str | None
-    project: str | None
-    subproject: str | None
+    item_path: tuple[str, ...]  # the row's programme item; () above programme level
     source: str | None
     capital: str | None
     plan_year: int | None
     title: str
     figures: Figures = field(compare=False)
     budget_year: int | None = None
-    extended_into: int | None = None
+    line: Line | None = None  # the line of a line row
 
     plan = property(lambda self: self.figures.plan)
     payments = property(lambda self: self.figures.payments)
     advances = property(lambda self: self.figures.advances)
     disbursed = property(lambda self: self.figures.disbursed)
     remaining = property(lambda self: self.figures.remaining)
+
+    def _item(self, depth: int) -> str | None:
+        return self.item_path[depth] if len(self.item_path) > depth else None
+
+    program = property(lambda self: self._item(0))
+    project = property(lambda self: self._item(1))
+    subproject = property(lambda self: self._item(2))
+
+    @property
+    def extended_into(self) -> int | None:
+        return self.line.extended_into if self.line is not None else None
 
     @property
     def ratio(self) -> Decimal | None:
@@ -197,7 +89,7 @@ class ReportRow:
     @property
     def node(self) -> tuple:
         """The hierarchy node a row belongs to (its breakdown rows share it)."""
-        return (self.level, self.province, self.program, self.project, self.subproject)
+        return (self.level, self.province, self.item_path)
 
     @property
     def is_split(self) -> bool:
@@ -222,6 +114,7 @@ class DisbursementReport:
     as_of: datetime.date | None
     budget_year: int | None
     rows: tuple[ReportRow, ...]
+    capitals: dict[str, Capital] = field(default_factory=dict, repr=False)  # their rules
 
     @property
     def total(self) -> ReportRow:
@@ -263,9 +156,7 @@ class DisbursementReport:
 
     def find(self, **keys: object) -> ReportRow:
         """The unique row whose keys equal ``keys`` and whose other keys are None."""
-        names = ("province", "program", "project", "subproject", "source", "capital",
-                 "plan_year")
-        wanted = {name: keys.get(name) for name in names}
+        wanted = {name: keys.get(name) for name in KEYS}
         level = keys.get("level")
         matches = [row for row in self.rows
                    if all(getattr(row, name) == value for name, value in wanted.items())
@@ -275,35 +166,6 @@ class DisbursementReport:
         return matches[0]
 
 
-class _Titles:
-    """Vietnamese titles for codes, from the catalogue."""
-
-    def __init__(self, catalogue: Catalogue, budget_year: int | None):
-        self.catalogue = catalogue
-        self.budget_year = budget_year
-
-    def source(self, code: str) -> str:
-        return source_title(self.catalogue, code)
-
-    def capital(self, code: str) -> str:
-        return capital_title(self.catalogue, code)
-
-    def province(self, code: str) -> str:
-        known = self.catalogue.provinces.get(code)
-        return known.title_vi if known else code
-
-    def item(self, path: Sequence[str]) -> str:
-        return self.catalogue.title(path) or f"{'/'.join(path)} (chưa có trong danh mục)"
-
-    def plan_year(self, year: int) -> str:
-        if self.budget_year is None or year == self.budget_year:
-            return f"Kế hoạch năm {year}"
-        return f"Vốn năm {year} kéo dài sang {self.budget_year}"
-
-    def line(self, line: Line) -> str:
-        return line_title(self.catalogue, line, with_item=False)
-
-
 def _sum(figures: Iterable[Figures]) -> Figures:
     total = Figures()
     for item in figures:
@@ -311,71 +173,70 @@ def _sum(figures: Iterable[Figures]) -> Figures:
     return total
 
 
-_KEY_FIELDS = ("province", "program", "project", "subproject")
+Pairs = list[tuple[Line, Figures]]
 
 
 class _Builder:
-    def __init__(self, titles: _Titles, depth: str, split_years: bool, budget_year: int | None):
-        self.titles = titles
+    def __init__(self, catalogue: Catalogue, depth: str, split_years: bool,
+                 budget_year: int | None):
+        self.catalogue = catalogue
         self.depth = LEVELS.index(depth)
         self.split_years = split_years
         self.budget_year = budget_year
         self.rows: list[ReportRow] = []
+        self.split_titles: dict[str, Callable[[object], str]] = {
+            "capital": lambda code: capital_title(catalogue, code),
+            "source": lambda code: source_title(catalogue, code),
+            "plan_year": lambda year: plan_year_title(year, budget_year),
+        }
 
-    def node(self, level: str, keys: dict[str, str | None], title: str,
-             lines: list[tuple[Line, Figures]]) -> None:
+    def node(self, level: str, province: str | None, path: tuple[str, ...], title: str,
+             lines: Pairs) -> None:
         """Emit a node's total row and its capital / source / plan-year breakdown."""
         def row(title: str, figures: Figures, **split: object) -> ReportRow:
-            values = {name: keys.get(name) for name in _KEY_FIELDS}
-            return ReportRow(level, **values, source=split.get("source"),
+            return ReportRow(level, province, path, source=split.get("source"),
                              capital=split.get("capital"), plan_year=split.get("plan_year"),
                              title=title, figures=figures, budget_year=self.budget_year)
 
         self.rows.append(row(title, _sum(f for _, f in lines)))
-        splits = ["capital", "source"] + (["plan_year"] if self.split_years else [])
-        for split in splits:
+        for split in SPLITS[:3 if self.split_years else 2]:
             def key(pair: tuple[Line, Figures], split: str = split) -> object:
                 return getattr(pair[0], split)
 
             for value, group in groupby(sorted(lines, key=key), key=key):
-                label = getattr(self.titles, split)(value)
+                label = self.split_titles[split](value)
                 self.rows.append(row(label, _sum(f for _, f in group), **{split: value}))
 
     def line(self, line: Line, figures: Figures) -> None:
         self.rows.append(ReportRow(
-            "line", line.province, line.program, line.project, line.subproject, line.source,
-            line.capital, line.plan_year, self.titles.line(line), figures, self.budget_year,
-            line.extended_into))
+            "line", line.province, line.item_path, line.source, line.capital, line.plan_year,
+            line_title(self.catalogue, line, with_item=False), figures, self.budget_year,
+            line))
 
-    def tree(self, lines: list[tuple[Line, Figures]], several_provinces: bool) -> None:
-        self.node("total", {}, "Tổng số", lines)
-        by_province = groupby(lines, key=lambda pair: pair[0].province)
-        for province, province_lines in by_province:
-            province_lines = list(province_lines)
+    def tree(self, lines: Pairs, several_provinces: bool) -> None:
+        self.node("total", None, (), TOTAL, lines)
+        for province, group in groupby(lines, key=lambda pair: pair[0].province):
+            province_lines = list(group)
             if several_provinces:
-                self.node("province", {"province": province}, self.titles.province(province),
+                self.node("province", province, (), self.catalogue.province_title(province),
                           province_lines)
             for program, program_lines in groupby(province_lines, key=lambda p: p[0].program):
-                self._program(province, program, list(program_lines))
+                self.item(province, (program,), list(program_lines))
 
-    def _program(self, province: str, program: str, lines: list[tuple[Line, Figures]]) -> None:
-        keys = {"province": province, "program": program}
-        self.node("program", keys, self.titles.item([program]), lines)
-        if self.depth < LEVELS.index("project"):
+    def item(self, province: str, path: tuple[str, ...], lines: Pairs) -> None:
+        """A programme item's node, its own lines, then the items below it."""
+        level = LEVELS[len(path) - 1]
+        self.node(level, province, path, item_title(self.catalogue, path), lines)
+        if self.depth <= LEVELS.index(level):
             return
-        for project, project_lines in groupby(lines, key=lambda p: p[0].project):
-            project_lines = list(project_lines)
-            project_keys = {**keys, "project": project}
-            self.node("project", project_keys, self.titles.item([program, project]),
-                      project_lines)
-            for sub, sub_lines in groupby(project_lines, key=lambda p: p[0].subproject or ""):
-                sub_lines = list(sub_lines)
-                if sub and self.depth >= LEVELS.index("subproject"):
-                    self.node("subproject", {**project_keys, "subproject": sub},
-                              self.titles.item([program, project, sub]), sub_lines)
-                if self.depth >= LEVELS.index("line"):
-                    for line, figures in sub_lines:
-                        self.line(line, figures)
+        depth = len(path)
+        if self.depth == LEVELS.index("line"):
+            for line, figures in lines:
+                if len(line.item_path) == depth:
+                    self.line(line, figures)
+        deeper = [pair for pair in lines if len(pair[0].item_path) > depth]
+        for code, group in groupby(deeper, key=lambda pair: pair[0].item_path[depth]):
+            self.item(province, (*path, code), list(group))
 
 
 def disbursement_report(
@@ -404,8 +265,7 @@ def disbursement_report(
         and (program is None or line.program == program)
     ]
     selected.sort(key=lambda pair: pair[0].sort_key)
-    builder = _Builder(_Titles(catalogue, budget_year), by,
-                       split_years=len({line.plan_year for line, _ in selected}) > 1,
-                       budget_year=budget_year)
+    builder = _Builder(catalogue, by, budget_year=budget_year,
+                       split_years=len({line.plan_year for line, _ in selected}) > 1)
     builder.tree(selected, several_provinces=len({line.province for line, _ in selected}) > 1)
-    return DisbursementReport(as_of, budget_year, tuple(builder.rows))
+    return DisbursementReport(as_of, budget_year, tuple(builder.rows), catalogue.capitals)

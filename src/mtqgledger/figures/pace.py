@@ -2,10 +2,10 @@
 
 For a row of a plan-year report as of a day:
 
-- the deadline is 31/01 of the next year when the row holds investment (ĐTPT)
-  money of the plan year itself (Law on Public Investment: that plan may be
-  disbursed until 31 January of the following year), otherwise 31/12 of the plan
-  year (recurrent money, and earlier money extended into the year);
+- the deadline is the latest last day of spending (mtqgledger.model.deadlines) of
+  the plan year's own money the row holds, by capital type: 31/01 of the next
+  year for investment (ĐTPT), 31/12 of the plan year for recurrent money; money
+  of earlier years extended into the year, and a row without a plan, 31/12;
 - the projected ratio assumes the rest of the time goes as the time since
   1 January did: disbursed × (days from 1/1 to deadline) / (days from 1/1 to
   as-of), over the plan;
@@ -13,7 +13,7 @@ For a row of a plan-year report as of a day:
   (default 95 %), spread over the months left (at least one month);
 - a row is behind when its projected ratio falls short of the target.
 
-Figures come from :class:`~mtqgledger.disbursement.ReportRow`; nothing is summed here.
+Figures come from :class:`~mtqgledger.figures.disbursement.ReportRow`; nothing is summed here.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 from mtqgledger.figures.disbursement import DisbursementReport, ReportRow
+from mtqgledger.model.deadlines import extension_end, spending_deadline
 
 TARGET = Decimal("0.95")
 DAYS_PER_MONTH = Decimal("365.25") / 12
@@ -36,29 +37,29 @@ class Pace:
     behind: bool
 
 
-def _holds_current_investment(report: DisbursementReport, row: ReportRow) -> bool:
-    """True if some of the row's plan is ĐTPT money of the budget year itself."""
+def _current_capitals(report: DisbursementReport, row: ReportRow) -> set[str]:
+    """The capital types of the budget year's own money the row holds."""
     if row.level == "line":
-        return row.capital == "DTPT" and row.extended_into is None
-    if row.capital is not None or row.plan_year is not None:
-        # A capital or plan-year breakdown row: its own key says what money it holds,
-        # as far as the report splits (there is no capital × plan-year split).
-        if row.capital is not None and row.capital != "DTPT":
-            return False
-        if row.plan_year is not None and row.plan_year != report.budget_year:
-            return False
-        if row.capital == "DTPT":
-            return row.plan > 0
-    return any(other.capital == "DTPT" and other.plan > 0 for other in report.splits(row))
+        return set() if row.extended_into is not None else {row.capital}
+    if row.plan_year is not None and row.plan_year != report.budget_year:
+        return set()  # a plan-year breakdown row of extended money
+    if row.capital is not None and row.plan > 0:
+        return {row.capital}
+    # A node, or a source / plan-year breakdown row: as far as the report splits (there
+    # is no capital × plan-year split), the capitals its node holds.
+    return {other.capital for other in report.splits(row)
+            if other.capital is not None and other.plan > 0
+            and (row.capital is None or other.capital == row.capital)}
 
 
 def deadline_of(report: DisbursementReport, row: ReportRow) -> datetime.date:
     year = report.budget_year if report.budget_year is not None else row.plan_year
     if year is None:
         raise ValueError("pace needs a report for one plan year (budget_year)")
-    if _holds_current_investment(report, row):
-        return datetime.date(year + 1, 1, 31)
-    return datetime.date(year, 12, 31)
+    rules = report.capitals
+    return max((spending_deadline(rules[code].spend_until, year)
+                for code in _current_capitals(report, row) if code in rules),
+               default=extension_end(year))
 
 
 def pace_of(report: DisbursementReport, row: ReportRow, as_of: datetime.date,

@@ -17,19 +17,14 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from mtqgledger.figures.disbursement import (
-    DisbursementReport,
-    Movement,
-    ReportRow,
-    disbursement_report,
-)
+from mtqgledger.figures.disbursement import DisbursementReport, ReportRow, disbursement_report
+from mtqgledger.figures.movements import Movement
 from mtqgledger.figures.pace import TARGET, Pace, pace_of
 from mtqgledger.model.catalogue import Catalogue
-
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+from mtqgledger.model.titles import committee_title, quarter_title
 
 
 @dataclass(frozen=True)
@@ -59,7 +54,7 @@ class Quarter:
 
     @property
     def title(self) -> str:
-        return f"QUÝ {ROMAN[self.number]} NĂM {self.year}"
+        return quarter_title(self.year, self.number)
 
     def a_year_earlier(self) -> Quarter:
         return Quarter(self.year - 1, self.number)
@@ -119,13 +114,9 @@ def _rows_of(at_end: DisbursementReport, report: Reporter, quarter: Quarter,
     return result
 
 
-# Centrally-run cities answer to "UBND THÀNH PHỐ …", provinces to "UBND TỈNH …".
-_CITIES = frozenset({"HaNoi", "Hue", "HaiPhong", "DaNang", "HoChiMinh", "CanTho"})
 _LETTERS = "abcdefghiklmnopqrstuvxy"  # Vietnamese forms skip j, w and z
 _ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
            "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX")
-CAPITALS = ("DTPT", "SN")
-MAIN_SOURCES = ("NSTW", "NSDP")
 
 
 def _roman(number: int) -> str:
@@ -134,17 +125,6 @@ def _roman(number: int) -> str:
 
 def _letter(number: int) -> str:
     return _LETTERS[number - 1] if number <= len(_LETTERS) else str(number)
-
-
-def committee_title(catalogue: Catalogue, province: str | None) -> str:
-    """'UBND TỈNH LAI CHÂU'; a blank to fill in when the report spans several provinces."""
-    if province is None:
-        return "UBND TỈNH ……………"
-    known = catalogue.provinces.get(province)
-    name = known.title_vi if known else province
-    name = name.removeprefix("Thành phố ").removeprefix("Tỉnh ")
-    kind = "THÀNH PHỐ" if province in _CITIES else "TỈNH"
-    return f"UBND {kind} {name.upper()}"
 
 
 @dataclass(frozen=True)
@@ -171,8 +151,10 @@ class QuarterlyReport:
     province: str | None
     committee: str
     target: Decimal
-    sources: tuple[str, ...]  # source columns: NSTW and NSĐP, then any other present
+    sources: tuple[str, ...]  # source columns: the default sources, then any other present
+    capitals: tuple[str, ...]  # capital-type columns, in catalogue order
     lines: tuple[FormLine, ...]
+    catalogue: Catalogue = field(repr=False, compare=False)
 
     @property
     def as_of(self) -> datetime.date:
@@ -204,7 +186,9 @@ def quarterly_report(table: Iterable[Movement], catalogue: Catalogue, quarter: Q
     report = _reporter(table, catalogue, province, program, "subproject")
     at_end = report(quarter.end, quarter.year)
     present = {row.source for row in at_end.rows if row.source and row.is_split}
-    sources = MAIN_SOURCES + tuple(sorted(present - set(MAIN_SOURCES)))
+    main = tuple(code for code, source in catalogue.sources.items() if source.default)
+    sources = main + tuple(sorted(present - set(main)))
+    capitals = tuple(catalogue.capitals)
     counters: dict[str, int] = {}
     lines = []
     for item in _rows_of(at_end, report, quarter):
@@ -218,11 +202,11 @@ def quarterly_report(table: Iterable[Movement], catalogue: Catalogue, quarter: Q
             plan_by_source={code: sum(row.plan for row in parts if row.source == code)
                             for code in sources},
             plan_by_capital={code: by_capital[code].plan if code in by_capital else 0
-                             for code in CAPITALS},
+                             for code in capitals},
             ratio_by_capital={code: by_capital[code].ratio if code in by_capital else None
-                              for code in CAPITALS},
+                              for code in capitals},
             pace=pace_of(at_end, item.row, quarter.end, target)))
     provinces = {line.row.province for line in lines if line.row.province}
     only = province or (next(iter(provinces)) if len(provinces) == 1 else None)
     return QuarterlyReport(quarter, only, committee_title(catalogue, only), target, sources,
-                           tuple(lines))
+                           capitals, tuple(lines), catalogue)

@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from mtqgledger.model.catalogue import normalise
+from mtqgledger.model.dates import parse_day
+from mtqgledger.model.text import normalise
+from mtqgledger.model.titles import bilingual
 
 
 class CellError(ValueError):
@@ -73,6 +75,10 @@ def infer_style(texts: list[str]) -> NumberStyle:
     return NumberStyle("," if votes[","] > votes["."] else ".")
 
 
+def _not_a_number(value: object) -> CellError:
+    return CellError(bilingual(f"không phải số: {value!r}", "expected a number"))
+
+
 def parse_number(value: object, style: NumberStyle = NumberStyle()) -> Decimal:
     """A cell as an exact Decimal; empty, '-' and 'x' are zero.
 
@@ -80,17 +86,18 @@ def parse_number(value: object, style: NumberStyle = NumberStyle()) -> Decimal:
     decimal the user typed (92057.861 stays 92057.861, not a binary tail).
     """
     if value is None or isinstance(value, bool):
-        raise CellError(f"expected a number, found {value!r}")
+        raise _not_a_number(value)
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise CellError(f"expected a number, found {value!r}")
+            raise _not_a_number(value)
         return Decimal(repr(value))
     if isinstance(value, Decimal):
         return value
     if isinstance(value, datetime.date):
-        raise CellError(f"expected a number, found the date {value:%d/%m/%Y}")
+        raise CellError(bilingual(f"ô chứa ngày {value:%d/%m/%Y}, không phải số",
+                                  "expected a number, found a date"))
     text = str(value).strip().replace("\u00a0", "").replace(" ", "")
     if text in _EMPTY:
         return Decimal(0)
@@ -100,9 +107,9 @@ def parse_number(value: object, style: NumberStyle = NumberStyle()) -> Decimal:
     try:
         number = Decimal(_plain_digits(text, style))
     except InvalidOperation:
-        raise CellError(f"expected a number, found {value!r}") from None
+        raise _not_a_number(value) from None
     if not number.is_finite():
-        raise CellError(f"expected a number, found {value!r}")
+        raise _not_a_number(value)
     return -number if negative else number
 
 
@@ -125,12 +132,9 @@ def to_dong(amount: Decimal, factor: int) -> int:
     dong = amount * factor
     if dong != dong.to_integral_value():
         unit = UNIT_NAMES.get(factor, f"× {factor}")
-        raise CellError(f"{amount} {unit} = {dong} đồng is not a whole number of đồng")
+        raise CellError(bilingual(f"{amount} {unit} = {dong} đồng, không phải số đồng nguyên",
+                                  "not a whole number of đồng"))
     return int(dong)
-
-
-_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
-_ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
 
 def parse_date(value: object) -> datetime.date:
@@ -139,13 +143,7 @@ def parse_date(value: object) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = str(value)
     try:
-        if match := _NUMERIC_DATE.match(text):
-            day, month, year = (int(part) for part in match.groups())
-            return datetime.date(year, month, day)
-        if match := _ISO_DATE.match(text):
-            return datetime.date(*(int(part) for part in match.groups()))
-    except ValueError:
-        pass
-    raise CellError(f"expected a date dd/mm/yyyy, found {value!r}")
+        return parse_day(str(value))
+    except ValueError as problem:
+        raise CellError(str(problem)) from None

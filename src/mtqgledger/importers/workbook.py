@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtqgledger.importers.cells import NumberStyle, infer_style
-from mtqgledger.model.catalogue import normalise
+from mtqgledger.model.text import matches
+from mtqgledger.model.titles import bilingual
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -32,6 +33,17 @@ class ImportProblem(ValueError):
         if row is not None:
             where += f", dòng (row) {row}"
         super().__init__(f"{where}: {message}")
+
+
+def cell_text(value: object) -> str:
+    """A cell as the user reads it: whole-number floats without '.0', no outer spaces."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 @dataclass
@@ -54,12 +66,11 @@ class Sheet:
 
     def text(self, row: int, column: int) -> str:
         """The cell as the user reads it: whole-number floats without '.0'."""
-        value = self.cell(row, column)
-        if value is None:
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value).strip()
+        return cell_text(self.cell(row, column))
+
+    def row(self, number: int) -> list[object]:
+        """Row ``number``'s cells as read (as many as the row has)."""
+        return self.rows[number - 1] if 1 <= number <= len(self.rows) else []
 
     def row_texts(self, row: int) -> list[str]:
         return [self.text(row, column) for column in range(1, self.width + 1)]
@@ -81,10 +92,10 @@ def read_workbook(path: str | Path) -> list[Sheet]:
     """
     path = Path(path)
     if not path.is_file():
-        raise ImportProblem(path, "không tìm thấy tệp (file not found)")
+        raise ImportProblem(path, bilingual("không tìm thấy tệp", "file not found"))
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        raise ImportProblem(path, f"không phải bảng tính Excel (expected one of "
-                                  f"{', '.join(WORKBOOK_SUFFIXES)})")
+        raise ImportProblem(path, bilingual("không phải bảng tính Excel",
+                                            f"expected one of {', '.join(WORKBOOK_SUFFIXES)}"))
     status = path.stat()
     return list(_parse_workbook(path.resolve(), status.st_size, status.st_mtime_ns))
 
@@ -102,23 +113,16 @@ def _parse_workbook(path: Path, size: int, modified: int) -> tuple[Sheet, ...]:
                       for (a, b), (c, d) in (sheet.merged_cell_ranges or [])]
             sheets.append(Sheet(path, name, sheet.to_python(skip_empty_area=False), merged))
     except Exception as error:  # calamine raises several kinds for a damaged file
-        raise ImportProblem(path, f"không đọc được bảng tính (not a readable workbook: "
-                                  f"{type(error).__name__}: {error})") from None
+        raise ImportProblem(path, bilingual("không đọc được bảng tính",
+                                            f"not a readable workbook: {type(error).__name__}: "
+                                            f"{error}")) from None
     return tuple(sheets)
-
-
-def matches(text: str, keywords: Iterable[str]) -> bool:
-    """True if the folded text contains one of the folded keywords as whole words."""
-    folded = f" {normalise(text)} "
-    return any(f" {keyword} " in folded for keyword in keywords)
 
 
 def title_lines(sheet: Sheet, before_row: int) -> list[str]:
     """Non-empty texts of the rows above the table, top to bottom, left to right."""
-    lines = []
-    for row in range(1, before_row):
-        lines.extend(text for text in sheet.row_texts(row) if text)
-    return lines
+    return [text for number in range(1, before_row)
+            for text in map(cell_text, sheet.row(number)) if text]
 
 
 def find_header_row(sheet: Sheet, required: Sequence[Iterable[str]], search_rows: int = 40,

@@ -3,11 +3,13 @@
 A *line* is one province's money for one programme item, from one budget
 source, of one capital type, belonging to one plan year::
 
-    <Province>:<Program>:<Project>[:<SubProject>]:<Source>:<Capital>:Y<plan year>[:K<year>]
+    <Province>:<Program>:<Item>…:<Source>:<Capital>:Y<plan year>[:K<year>]
     LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025
     LaiChau:GNBV:DA1:TDA1:NSTW:DTPT:Y2024:K2025   (2024 money extended into 2025)
 
-Each line lives under four roots (see docs/accounts.md):
+The item is the catalogue path below the programme (project, sub-project), one
+to ``MAX_ITEM_DEPTH - 1`` codes. Each line lives under four roots (see
+docs/accounts.md):
 
 =========================  ==============================================
 ``Income:Allocated``       allocations received (credit balance = plan)
@@ -22,11 +24,13 @@ the catalogue is checked by the budget-rule plugin.
 
 from __future__ import annotations
 
-import datetime
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+
+from mtqgledger.model.catalogue import CODE_PATTERN
 
 
 class Root(Enum):
@@ -38,18 +42,12 @@ class Root(Enum):
     DISBURSED = "Expenses:Disbursed"
 
 
-ROOT_TITLES = {
-    Root.ALLOCATED: "Kế hoạch vốn được giao",
-    Root.APPROPRIATION: "Kế hoạch vốn chưa sử dụng",
-    Root.ADVANCE: "Tạm ứng chưa thu hồi",
-    Root.DISBURSED: "Đã thanh toán",
-}
-
-CAPITALS = ("DTPT", "SN")
-CODE_PATTERN = re.compile(r"[A-Z][A-Za-z0-9]*")
+MAX_ITEM_DEPTH = 3
+"""Codes of a line's item path, the programme included: programme, project, sub-project."""
 _PLAN_YEAR = re.compile(r"Y(\d{4})")
 _EXTENDED = re.compile(r"K(\d{4})")
 _ROOTS_BY_PREFIX = {root.value: root for root in Root}
+EXAMPLE = "LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025"
 
 
 class AccountError(ValueError):
@@ -61,26 +59,29 @@ class Line:
     """One line of money; see the module docstring for the account form."""
 
     province: str
-    program: str
-    project: str
-    subproject: str | None
+    item_path: tuple[str, ...]  # catalogue path: (program, project[, subproject])
     source: str
     capital: str
     plan_year: int
     extended_into: int | None = None
 
     @property
-    def item_path(self) -> tuple[str, ...]:
-        """Catalogue path of the programme item: (program, project[, subproject])."""
-        if self.subproject is None:
-            return (self.program, self.project)
-        return (self.program, self.project, self.subproject)
+    def program(self) -> str:
+        return self.item_path[0]
+
+    @property
+    def project(self) -> str:
+        return self.item_path[1]
+
+    @property
+    def subproject(self) -> str | None:
+        return self.item_path[2] if len(self.item_path) > 2 else None
 
     @property
     def sort_key(self) -> tuple:
         """Catalogue order: province, item, source, capital, plan year, extension."""
-        return (self.province, self.program, self.project, self.subproject or "", self.source,
-                self.capital, self.plan_year, self.extended_into or 0)
+        return (self.province, self.item_path, self.source, self.capital, self.plan_year,
+                self.extended_into or 0)
 
     @property
     def budget_year(self) -> int:
@@ -106,18 +107,48 @@ class Line:
         """The same money, extended (kéo dài / chuyển nguồn) into ``year``."""
         if year <= self.plan_year:
             raise ValueError(f"cannot extend plan year {self.plan_year} money into {year}")
-        return Line(self.province, self.program, self.project, self.subproject,
-                    self.source, self.capital, self.plan_year, year)
+        return Line(self.province, self.item_path, self.source, self.capital, self.plan_year,
+                    year)
 
-    def investment_deadline(self) -> datetime.date:
-        """Last day investment money of a non-extended line may be disbursed (31/01 of N+1)."""
-        return datetime.date(self.plan_year + 1, 1, 31)
+    def unextended(self) -> Line:
+        """The plan-year line this money belongs to (itself when not extended)."""
+        if self.extended_into is None:
+            return self
+        return Line(self.province, self.item_path, self.source, self.capital, self.plan_year)
+
+
+def node_account(root: Root, province: str | None, item_path: Sequence[str]) -> str:
+    """The parent account of every line of a province's programme item under ``root``."""
+    return ":".join([root.value, *([province] if province else []), *item_path])
+
+
+ROOTS_PATTERN = "^(?:" + "|".join(root.value for root in Root) + "):"
+
+
+def lines_pattern(province: str | None, item_path: Sequence[str], source: str | None = None,
+                  capital: str | None = None, years: str = r"Y\d{4}(?::K\d{4})?") -> str:
+    """A regular expression for the accounts, under the four roots, of a selection of lines.
+
+    ``province`` and ``item_path`` fix the leading components (None and () leave them
+    free), ``source`` and ``capital`` theirs, ``years`` is the pattern of the plan-year
+    and extension components.
+    """
+    known = "".join(f"{part}:" for part in ([province] if province else []) + list(item_path))
+    free = "" if province else "[^:]+:"
+    free += "[^:]+:" * max(2 - len(item_path), 0)
+    free += "(?:[^:]+:)?" * (MAX_ITEM_DEPTH - max(len(item_path), 2))
+    return (f"{ROOTS_PATTERN}{known}{free}{source or '[^:]+'}:{capital or '[^:]+'}:"
+            f"{years}$")
 
 
 def root_of(account: str) -> Root | None:
     """The model root an account lies under, or None for any other account."""
     prefix = ":".join(account.split(":", 2)[:2])
     return _ROOTS_BY_PREFIX.get(prefix)
+
+
+def _problem(account: str, vietnamese: str, english: str) -> AccountError:
+    return AccountError(f"{account}: {vietnamese} — {english}")
 
 
 @lru_cache(maxsize=65536)
@@ -137,26 +168,21 @@ def parse_account(account: str) -> tuple[Root, Line] | None:
         extended_into = int(match.group(1))
         parts = parts[:-1]
     if not parts or not (match := _PLAN_YEAR.fullmatch(parts[-1])):
-        raise AccountError(
-            f"{account}: thiếu năm kế hoạch ở cuối tài khoản (expected …:<Source>:<Capital>:"
-            f"Y<year>[:K<year>], e.g. {root.value}:LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025)")
+        raise _problem(account, "thiếu năm kế hoạch ở cuối tài khoản",
+                       f"expected …:<Source>:<Capital>:Y<year>[:K<year>], e.g. "
+                       f"{root.value}:{EXAMPLE}")
     plan_year = int(match.group(1))
     items = parts[:-1]
-    if len(items) not in (5, 6):
-        raise AccountError(
-            f"{account}: sai số cấp (expected <Province>:<Program>:<Project>[:<SubProject>]:"
-            f"<Source>:<Capital>:Y<year>, found {len(items)} components before the plan year)")
+    if not 5 <= len(items) <= MAX_ITEM_DEPTH + 3:
+        raise _problem(account, "sai số cấp",
+                       f"expected <Province>:<Program>:<Project>[:<SubProject>]:<Source>:"
+                       f"<Capital>:Y<year>, found {len(items)} components before the plan year")
     for component in items:
         if not CODE_PATTERN.fullmatch(component):
-            raise AccountError(
-                f"{account}: thành phần '{component}' không hợp lệ (codes are ASCII and start "
-                "with an uppercase letter)")
+            raise _problem(account, f"thành phần '{component}' không hợp lệ",
+                           "codes are ASCII and start with an uppercase letter")
     if extended_into is not None and extended_into <= plan_year:
-        raise AccountError(
-            f"{account}: năm kéo dài K{extended_into} phải sau năm kế hoạch Y{plan_year}")
-    province, program, project, *rest = items
-    subproject = rest[0] if len(rest) == 3 else None
-    source, capital = rest[-2:]
-    line = Line(province, program, project, subproject, source, capital, plan_year,
-                extended_into)
-    return root, line
+        raise _problem(account, f"năm kéo dài K{extended_into} phải sau năm kế hoạch "
+                                f"Y{plan_year}", "the extension year must follow the plan year")
+    province, *path, source, capital = items
+    return root, Line(province, tuple(path), source, capital, plan_year, extended_into)

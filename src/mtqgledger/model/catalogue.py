@@ -1,59 +1,26 @@
-"""Catalogue of programmes, projects and sub-projects, budget sources, capital types and
-provinces.
+"""The catalogue: programmes and their items, budget sources, capital types and provinces.
 
-The bundled catalogue (``data/catalogue.toml``) is read once and cached; user files of
-the same shape are merged on top of it, either passed to :func:`load_catalogue` or
-listed in the ``MTQG_CATALOGUE`` environment variable. Look-ups accept codes, Vietnamese
-or English titles and fragments of them, ignoring accents, case and punctuation.
+It is data (``data/catalogue.toml`` merged with the user's files, see
+:mod:`mtqgledger.model.catalogue_files`); this module holds its types and the
+look-ups every part of the project makes. Look-ups accept codes, Vietnamese or
+English titles and fragments of them, ignoring accents, case and punctuation.
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
-import os
 import re
-import tomllib
-import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
-__all__ = [
-    "CAPITAL_CODES",
-    "CODE_PATTERN",
-    "ENV_VAR",
-    "Catalogue",
-    "CatalogueError",
-    "LookupFailed",
-    "Node",
-    "Province",
-    "Source",
-    "load_catalogue",
-    "normalise",
-]
+from mtqgledger.model.text import matching_key, normalise
 
 CODE_PATTERN = re.compile(r"[A-Z][A-Za-z0-9]*")
 """Every code (programme, project, source, province...) must match this in full."""
 
-CAPITAL_CODES: tuple[str, ...] = ("DTPT", "SN")
-"""The capital types (loại vốn) a node may carry."""
-
-ENV_VAR = "MTQG_CATALOGUE"
-"""Environment variable listing extra catalogue files, separated by ``os.pathsep``."""
-
 LEVELS: tuple[str, ...] = ("program", "project", "subproject")
-
-# Key under which each level lists its children in the TOML file.
-_CHILD_KEYS: tuple[str | None, ...] = ("projects", "subprojects", None)
-_NODE_KEYS = frozenset({"code", "title_vi", "title_en", "capitals", "note", "period"})
-_TOP_KEYS = ("programs", "sources", "capitals", "provinces")
-_SOURCE_KEYS = frozenset({"code", "title_vi", "title_en", "default"})
-_CAPITAL_KEYS = frozenset({"code", "title_vi", "title_en"})
-_PROVINCE_KEYS = frozenset({"code", "title_vi", "successor", "note"})
 _SUGGESTIONS = 5
 
 
@@ -108,7 +75,31 @@ class Source:
     code: str
     title_vi: str
     title_en: str
-    default: bool
+    default: bool  # accepted unless configured otherwise; a column of the quarterly form
+    short: str = ""  # as column headings write it: "NSĐP"
+    aliases: tuple[str, ...] = ()  # folded words documents use for it
+
+    @property
+    def label(self) -> str:
+        return self.short or self.code
+
+
+@dataclass(frozen=True)
+class Capital:
+    """A capital type (loại vốn) and the rule of the last day its money may be spent."""
+
+    code: str
+    title_vi: str
+    title_en: str
+    short: str = ""  # "ĐTPT"
+    label: str = ""  # "Vốn ĐTPT"
+    aliases: tuple[str, ...] = ()  # folded words documents use for it
+    spend_until: str = "31/12 N"  # see mtqgledger.model.deadlines
+    enforced: bool = False  # the budget rules refuse spending after spend_until
+
+    @property
+    def heading(self) -> str:
+        return self.label or self.title_vi
 
 
 @dataclass(frozen=True)
@@ -119,34 +110,14 @@ class Province:
     title_vi: str
     successor: str | None
     note: str = ""
-
-
-def normalise(text: str) -> str:
-    """Fold text for matching: no accents, đ → d, lower case, single spaces.
-
-    Punctuation and other separators become one space, so ``"Tiểu dự án 2: Hỗ trợ"``
-    gives ``"tieu du an 2 ho tro"``.
-    """
-    # Đ/đ (and the look-alike Ð/ð found in converted legacy text) do not decompose.
-    text = text.translate(_D_MAP)
-    decomposed = unicodedata.normalize("NFD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_WORD.findall(bare.casefold()))
+    city: bool = False  # a centrally-run city: "UBND THÀNH PHỐ …", not "UBND TỈNH …"
 
 
 _PERIOD_SUFFIX = re.compile(r"[\s,;(]*giai\s+đoạn\s+(\d{4})\s*[-–]\s*(\d{4})\)?\s*$",
                             re.IGNORECASE)
-_D_MAP = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
-_WORD = re.compile(r"[^\W_]+")
-_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 
 
-def _key(text: str) -> str:
-    """Matching key: normalised, with leading zeros dropped so ``04`` equals ``4``."""
-    return _LEADING_ZEROS.sub("", normalise(text))
-
-
-def _as_path(path: Sequence[str] | str) -> tuple[str, ...]:
+def as_path(path: Sequence[str] | str) -> tuple[str, ...]:
     """Accept a sequence of codes or one string such as ``"GNBV/DA4"`` or ``"GNBV:DA4"``."""
     if isinstance(path, str):
         return tuple(part for part in re.split(r"\s*[/:]\s*", path.strip()) if part)
@@ -165,17 +136,17 @@ def _describe(node: Node) -> str:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """The merged catalogue. Build it with :func:`load_catalogue`."""
+    """The merged catalogue; :func:`mtqgledger.model.catalogue_files.load_catalogue` builds it."""
 
     programs: dict[str, Node]
     sources: dict[str, Source]
-    capitals: dict[str, tuple[str, str]]
+    capitals: dict[str, Capital]
     provinces: dict[str, Province]
     files: tuple[str, ...] = field(default=())
 
     def node(self, path: Sequence[str] | str) -> Node | None:
         """The node at this exact code path, or None."""
-        codes = _as_path(path)
+        codes = as_path(path)
         if not codes:
             return None
         found = self.programs.get(codes[0])
@@ -200,6 +171,10 @@ class Catalogue:
         """Codes of the sources accepted unless configured otherwise."""
         return frozenset(code for code, source in self.sources.items() if source.default)
 
+    def province_title(self, code: str) -> str:
+        known = self.provinces.get(code)
+        return known.title_vi if known else code
+
     @cached_property
     def _keys(self) -> dict[tuple[str, ...], _Keys]:
         return {node.path: _Keys.of(node) for node in self.walk()}
@@ -219,44 +194,12 @@ class Catalogue:
         if match := _PERIOD_SUFFIX.search(query):
             period = f"{match.group(1)}-{match.group(2)}"
             query = query[: match.start()]
-        scope = _as_path(within)
-        if scope:
-            root = self.node(scope)
-            if root is None:
-                raise LookupFailed(f"no catalogue entry at {'/'.join(scope)}", query)
-            pool = list(_descendants(root))
-            where = f" within {root.ref}"
-        else:
-            pool = list(self.walk())
-            where = ""
-        if not pool:
-            raise LookupFailed(f"{'/'.join(scope)} has no entries below it", query)
-        wanted = _key(query)
+        pool, where = self._pool(query, as_path(within))
+        wanted = matching_key(query)
         if not wanted:
             raise LookupFailed("empty catalogue query", query)
-
-        keys = self._keys
-        plain = query.strip()
-        parts = _as_path(plain) if re.search(r"[/:]", plain) else ()
-        part_keys = tuple(_key(p) for p in parts)
-        rules = [
-            ("code", lambda n, k: n.code == plain),
-            ("code", lambda n, k: k.code == wanted),
-            (
-                "code path",
-                lambda n, k: (
-                    len(parts) > 1
-                    and len(n.path) >= len(parts)
-                    and tuple(_key(c) for c in n.path[-len(parts) :]) == part_keys
-                ),
-            ),
-            ("title", lambda n, k: wanted in k.titles),
-            ("title beginning", lambda n, k: any(_starts(t, wanted) for t in k.titles)),
-            ("title words", lambda n, k: any(f" {wanted} " in f" {t} " for t in k.titles)),
-            ("title fragment", lambda n, k: any(wanted in t for t in k.titles)),
-        ]
-        for rule, test in rules:
-            hits = [n for n in pool if test(n, keys[n.path])]
+        for rule, test in self._rules(query, wanted):
+            hits = [n for n in pool if test(n, self._keys[n.path])]
             if len(hits) > 1 and period:
                 hits = [n for n in hits if self.programs[n.path[0]].period == period] or hits
             if len(hits) == 1:
@@ -276,6 +219,42 @@ class Catalogue:
             query,
             closest,
         )
+
+    def _pool(self, query: str, scope: tuple[str, ...]) -> tuple[list[Node], str]:
+        """The nodes a look-up may return, and how to say where it looked."""
+        if scope:
+            root = self.node(scope)
+            if root is None:
+                raise LookupFailed(f"no catalogue entry at {'/'.join(scope)}", query)
+            pool, where = list(_descendants(root)), f" within {root.ref}"
+        else:
+            pool, where = list(self.walk()), ""
+        if not pool:
+            raise LookupFailed(f"{'/'.join(scope)} has no entries below it", query)
+        return pool, where
+
+    @staticmethod
+    def _rules(query: str, wanted: str) -> list[tuple[str, Any]]:
+        """The look-up rules in the order they are tried: (name, test of a node and its keys)."""
+        plain = query.strip()
+        parts = as_path(plain) if re.search(r"[/:]", plain) else ()
+        part_keys = tuple(matching_key(p) for p in parts)
+        return [
+            ("code", lambda n, k: n.code == plain),
+            ("code", lambda n, k: k.code == wanted),
+            (
+                "code path",
+                lambda n, k: (
+                    len(parts) > 1
+                    and len(n.path) >= len(parts)
+                    and tuple(matching_key(c) for c in n.path[-len(parts) :]) == part_keys
+                ),
+            ),
+            ("title", lambda n, k: wanted in k.titles),
+            ("title beginning", lambda n, k: any(_starts(t, wanted) for t in k.titles)),
+            ("title words", lambda n, k: any(f" {wanted} " in f" {t} " for t in k.titles)),
+            ("title fragment", lambda n, k: any(wanted in t for t in k.titles)),
+        ]
 
     def _closest(self, wanted: str, pool: Sequence[Node]) -> list[Node]:
         keys = self._keys
@@ -336,10 +315,10 @@ class _Keys:
             label = _LABEL.match(title)
             # "Tiểu dự án 2: Cải thiện dinh dưỡng" also matches as "Cải thiện dinh dưỡng".
             for text in (title, title[label.end() :] if label else ""):
-                key = _key(text)
+                key = matching_key(text)
                 if key and key not in titles:
                     titles.append(key)
-        return cls(_key(node.code), tuple(titles))
+        return cls(matching_key(node.code), tuple(titles))
 
 
 def _similarity(a: str, b: str) -> float:
@@ -358,284 +337,3 @@ def _word_similarity(wanted: str, title: str) -> float:
 
 def _starts(title: str, prefix: str) -> bool:
     return title == prefix or title.startswith(prefix + " ")
-
-
-# ---------------------------------------------------------------------------------------
-# Loading and merging
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Draft:
-    """A node while files are being merged; fields left None were never given."""
-
-    code: str
-    title_vi: str | None = None
-    title_en: str | None = None
-    capitals: frozenset[str] | None = None
-    note: str | None = None
-    period: str | None = None
-    children: dict[str, _Draft] = field(default_factory=dict)
-
-
-class _Builder:
-    """Merges catalogue documents in order, then freezes the result."""
-
-    def __init__(self) -> None:
-        self.programs: dict[str, _Draft] = {}
-        self.sources: dict[str, dict[str, Any]] = {}
-        self.capitals: dict[str, dict[str, str]] = {}
-        self.provinces: dict[str, dict[str, Any]] = {}
-        self.successor_origin: dict[str, str] = {}
-        self.files: list[str] = []
-
-    # -- documents ----------------------------------------------------------------------
-
-    def merge(self, doc: Mapping[str, Any], name: str) -> None:
-        for key in doc:
-            if key not in _TOP_KEYS:
-                raise CatalogueError(
-                    f"{name}: unknown top-level key {key!r} (expected one of {_TOP_KEYS})"
-                )
-        self._merge_nodes(doc, "programs", self.programs, 0, "", (), name)
-        for index, entry in enumerate(_tables(doc, "sources", name, "")):
-            self._merge_source(entry, f"sources[{index}]", name)
-        for index, entry in enumerate(_tables(doc, "capitals", name, "")):
-            self._merge_capital(entry, f"capitals[{index}]", name)
-        for index, entry in enumerate(_tables(doc, "provinces", name, "")):
-            self._merge_province(entry, f"provinces[{index}]", name)
-        self.files.append(name)
-
-    def _merge_nodes(
-        self,
-        table: Mapping[str, Any],
-        key: str,
-        siblings: dict[str, _Draft],
-        depth: int,
-        prefix: str,
-        parent: tuple[str, ...],
-        name: str,
-    ) -> None:
-        seen: set[str] = set()
-        for index, entry in enumerate(_tables(table, key, name, prefix)):
-            where = f"{prefix}{key}[{index}]"
-            code = _code(entry, where, name)
-            path = (*parent, code)
-            where = f"{where} ({'/'.join(path)})"
-            if code in seen:
-                raise CatalogueError(f"{name}: {where}: duplicate code {code!r} among siblings")
-            seen.add(code)
-            child_key = _CHILD_KEYS[depth]
-            allowed = _NODE_KEYS | ({child_key} if child_key else set())
-            _check_keys(entry, allowed, where, name)
-            draft = siblings.get(code)
-            if draft is None:
-                if "title_vi" not in entry:
-                    raise CatalogueError(f"{name}: {where}: title_vi missing for a new entry")
-                draft = siblings[code] = _Draft(code)
-            draft.title_vi = _text(entry, "title_vi", where, name, draft.title_vi, required=True)
-            draft.title_en = _text(entry, "title_en", where, name, draft.title_en)
-            draft.note = _text(entry, "note", where, name, draft.note)
-            draft.period = _text(entry, "period", where, name, draft.period)
-            if "capitals" in entry:
-                draft.capitals = _capitals(entry["capitals"], where, name)
-            if child_key:
-                self._merge_nodes(
-                    entry, child_key, draft.children, depth + 1, f"{where}.", path, name
-                )
-
-    def _merge_source(self, entry: Mapping[str, Any], where: str, name: str) -> None:
-        code = _code(entry, where, name)
-        where = f"{where} ({code})"
-        _check_keys(entry, _SOURCE_KEYS, where, name)
-        current = self.sources.get(code)
-        if current is None:
-            if "title_vi" not in entry:
-                raise CatalogueError(f"{name}: {where}: title_vi missing for a new source")
-            current = self.sources[code] = {"title_en": "", "default": False}
-        current["title_vi"] = _text(entry, "title_vi", where, name, current.get("title_vi"), True)
-        current["title_en"] = _text(entry, "title_en", where, name, current["title_en"])
-        if "default" in entry:
-            if not isinstance(entry["default"], bool):
-                raise CatalogueError(f"{name}: {where}: default must be true or false")
-            current["default"] = entry["default"]
-
-    def _merge_capital(self, entry: Mapping[str, Any], where: str, name: str) -> None:
-        code = _code(entry, where, name)
-        where = f"{where} ({code})"
-        _check_keys(entry, _CAPITAL_KEYS, where, name)
-        if code not in CAPITAL_CODES:
-            raise CatalogueError(f"{name}: {where}: capital must be one of {CAPITAL_CODES}")
-        current = self.capitals.setdefault(code, {"title_vi": code, "title_en": ""})
-        current["title_vi"] = _text(entry, "title_vi", where, name, current["title_vi"], True)
-        current["title_en"] = _text(entry, "title_en", where, name, current["title_en"])
-
-    def _merge_province(self, entry: Mapping[str, Any], where: str, name: str) -> None:
-        code = _code(entry, where, name)
-        where = f"{where} ({code})"
-        _check_keys(entry, _PROVINCE_KEYS, where, name)
-        current = self.provinces.get(code)
-        if current is None:
-            if "title_vi" not in entry:
-                raise CatalogueError(f"{name}: {where}: title_vi missing for a new province")
-            current = self.provinces[code] = {"successor": "", "note": ""}
-        current["title_vi"] = _text(entry, "title_vi", where, name, current.get("title_vi"), True)
-        current["note"] = _text(entry, "note", where, name, current["note"])
-        if "successor" in entry:
-            successor = _text(entry, "successor", where, name, "")
-            if successor and not CODE_PATTERN.fullmatch(successor):
-                raise CatalogueError(f"{name}: {where}: bad successor code {successor!r}")
-            current["successor"] = successor
-            self.successor_origin[code] = f"{name}: {where}"
-
-    # -- result -------------------------------------------------------------------------
-
-    def build(self) -> Catalogue:
-        for code, data in self.provinces.items():
-            successor = data["successor"]
-            if not successor:
-                continue
-            origin = self.successor_origin.get(code, code)
-            target = self.provinces.get(successor)
-            if successor == code or target is None:
-                raise CatalogueError(f"{origin}: successor {successor!r} is not a province")
-            if target["successor"]:
-                raise CatalogueError(
-                    f"{origin}: successor {successor!r} was itself merged away; "
-                    "point to the province in force"
-                )
-        everything = frozenset(CAPITAL_CODES)
-        return Catalogue(
-            programs={c: _freeze(d, (), everything) for c, d in self.programs.items()},
-            sources={
-                c: Source(c, d["title_vi"], d["title_en"], d["default"])
-                for c, d in self.sources.items()
-            },
-            capitals={c: (d["title_vi"], d["title_en"]) for c, d in self.capitals.items()},
-            provinces={
-                c: Province(c, d["title_vi"], d["successor"] or None, d["note"])
-                for c, d in self.provinces.items()
-            },
-            files=tuple(self.files),
-        )
-
-
-def _freeze(draft: _Draft, parent: tuple[str, ...], inherited: frozenset[str]) -> Node:
-    path = (*parent, draft.code)
-    capitals = draft.capitals if draft.capitals is not None else inherited
-    return Node(
-        code=draft.code,
-        path=path,
-        title_vi=draft.title_vi or "",
-        title_en=draft.title_en or "",
-        capitals=capitals,
-        children=tuple(_freeze(c, path, capitals) for c in draft.children.values()),
-        note=draft.note or "",
-        period=draft.period or "",
-    )
-
-
-def _tables(table: Mapping[str, Any], key: str, name: str, prefix: str) -> list[Mapping[str, Any]]:
-    value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise CatalogueError(f"{name}: {prefix}{key} must be an array of tables ([[{key}]])")
-    return value
-
-
-def _code(entry: Mapping[str, Any], where: str, name: str) -> str:
-    code = entry.get("code")
-    if not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
-        raise CatalogueError(
-            f"{name}: {where}: code {code!r} must match {CODE_PATTERN.pattern} "
-            "(ASCII, starting with an uppercase letter)"
-        )
-    return code
-
-
-def _check_keys(
-    entry: Mapping[str, Any], allowed: frozenset[str] | set[str], where: str, name: str
-) -> None:
-    unknown = sorted(set(entry) - set(allowed))
-    if unknown:
-        raise CatalogueError(
-            f"{name}: {where}: unknown key(s) {', '.join(unknown)} "
-            f"(allowed: {', '.join(sorted(allowed))})"
-        )
-
-
-def _text(
-    entry: Mapping[str, Any],
-    key: str,
-    where: str,
-    name: str,
-    current: str | None,
-    required: bool = False,
-) -> str | None:
-    if key not in entry:
-        return current
-    value = entry[key]
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise CatalogueError(f"{name}: {where}: {key} must be a non-empty string")
-    return value.strip()
-
-
-def _capitals(value: Any, where: str, name: str) -> frozenset[str]:
-    if not isinstance(value, list) or not value:
-        raise CatalogueError(f"{name}: {where}: capitals must be a non-empty list")
-    for item in value:
-        if item not in CAPITAL_CODES:
-            raise CatalogueError(
-                f"{name}: {where}: capital {item!r} is not one of {', '.join(CAPITAL_CODES)}"
-            )
-    return frozenset(value)
-
-
-def _parse(data: bytes, name: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise CatalogueError(f"{name}: not UTF-8 text ({exc})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(f"{name}: TOML syntax error: {exc}") from exc
-
-
-@functools.lru_cache(maxsize=1)
-def _bundled_document() -> tuple[str, dict[str, Any]]:
-    """The parsed bundled catalogue (cached; never mutated)."""
-    resource = resources.files(__package__ or "mtqgledger").joinpath("data/catalogue.toml")
-    name = str(resource)
-    return name, _parse(resource.read_bytes(), name)
-
-
-def _read_file(path: str | Path) -> tuple[str, dict[str, Any]]:
-    file = Path(path).expanduser()
-    name = str(file)
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise CatalogueError(f"{name}: cannot read catalogue file ({exc.strerror})") from exc
-    return name, _parse(data, name)
-
-
-def _env_files() -> list[str]:
-    value = os.environ.get(ENV_VAR, "")
-    return [part for part in value.split(os.pathsep) if part.strip()]
-
-
-def load_catalogue(extra: Sequence[str | Path] = ()) -> Catalogue:
-    """Load the bundled catalogue merged with user files.
-
-    Files are merged in this order: the bundled catalogue, the files listed in
-    ``MTQG_CATALOGUE`` (``os.pathsep``-separated), then ``extra``. An entry whose code
-    path already exists updates the fields it gives and adds children; new codes are
-    appended. Raises CatalogueError for a malformed file.
-    """
-    if isinstance(extra, str | Path):
-        extra = [extra]
-    builder = _Builder()
-    name, doc = _bundled_document()
-    builder.merge(doc, name)
-    for path in [*_env_files(), *extra]:
-        name, doc = _read_file(path)
-        builder.merge(doc, name)
-    return builder.build()

@@ -1,9 +1,42 @@
-"""Vietnamese titles of sources, capital types and lines, from the catalogue."""
+"""Vietnamese words shown to users: titles of accounts, lines, report rows, kinds and forms.
+
+Computing modules produce codes and numbers; whatever a reader sees as text
+comes from here (or from the catalogue, for names of programmes, sources,
+capital types and provinces), so a title is written once. Error messages
+follow :func:`bilingual`: Vietnamese first, English after " — ".
+"""
 
 from __future__ import annotations
 
-from mtqgledger.model.accounts import Line
-from mtqgledger.model.catalogue import Catalogue
+from collections.abc import Iterable, Sequence
+
+from mtqgledger.model.accounts import Line, Root
+from mtqgledger.model.catalogue import Capital, Catalogue
+from mtqgledger.model.deadlines import extension_end, parse_rule
+
+REPORT_TITLE = "BÁO CÁO TÌNH HÌNH GIẢI NGÂN VỐN CÁC CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA"
+TOTAL = "Tổng số"
+NOT_IN_CATALOGUE = "chưa có trong danh mục"
+ROOT_TITLES = {
+    Root.ALLOCATED: "Kế hoạch vốn được giao",
+    Root.APPROPRIATION: "Kế hoạch vốn chưa sử dụng",
+    Root.ADVANCE: "Tạm ứng chưa thu hồi",
+    Root.DISBURSED: "Đã thanh toán",
+}
+# Transaction kinds by the name of their posting pattern (mtqgledger.model.postings),
+# and the decisions an appendix may carry, by their ``kind`` code.
+KIND_TITLES = {
+    "advance": "Tạm ứng", "payment": "Thanh toán", "settlement": "Thu hồi tạm ứng",
+    "return": "Nộp trả / giảm chi", "return_advance": "Nộp trả tạm ứng",
+}
+DECISION_TITLES = {"giao": "Giao kế hoạch vốn", "bo-sung": "Bổ sung kế hoạch vốn",
+                   "dieu-chinh": "Điều chỉnh kế hoạch vốn"}
+ROMAN_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def bilingual(vietnamese: str, english: str) -> str:
+    """A message as every error of the project is written: ``"… — …"``."""
+    return f"{vietnamese} — {english}"
 
 
 def source_title(catalogue: Catalogue, code: str) -> str:
@@ -12,8 +45,13 @@ def source_title(catalogue: Catalogue, code: str) -> str:
 
 
 def capital_title(catalogue: Catalogue, code: str) -> str:
-    titles = catalogue.capitals.get(code)
-    return titles[0] if titles else code
+    capital = catalogue.capitals.get(code)
+    return capital.title_vi if capital else code
+
+
+def item_title(catalogue: Catalogue, path: Sequence[str]) -> str:
+    """A programme item's title, or its code path marked as missing from the catalogue."""
+    return catalogue.title(path) or f"{'/'.join(path)} ({NOT_IN_CATALOGUE})"
 
 
 def line_title(catalogue: Catalogue, line: Line, *, with_item: bool = True) -> str:
@@ -24,3 +62,54 @@ def line_title(catalogue: Catalogue, line: Line, *, with_item: bool = True) -> s
         parts.insert(0, catalogue.title(line.item_path) or "/".join(line.item_path))
     text = " – ".join(parts)
     return text + (f" kéo dài sang {line.extended_into}" if line.extended_into else "")
+
+
+def plan_year_title(year: int, budget_year: int | None) -> str:
+    """The plan-year breakdown row of a report for ``budget_year``."""
+    if budget_year is None or year == budget_year:
+        return f"Kế hoạch năm {year}"
+    return f"Vốn năm {year} kéo dài sang {budget_year}"
+
+
+def budget_year_heading(year: int) -> str:
+    return f"Kế hoạch năm {year} (gồm vốn các năm trước kéo dài)"
+
+
+def quarter_title(year: int, number: int) -> str:
+    return f"QUÝ {ROMAN_QUARTERS[number]} NĂM {year}"
+
+
+def committee_title(catalogue: Catalogue, province: str | None) -> str:
+    """'UBND TỈNH LAI CHÂU'; a blank to fill in when the report spans several provinces."""
+    if province is None:
+        return "UBND TỈNH ……………"
+    known = catalogue.provinces.get(province)
+    name = known.title_vi if known else province
+    name = name.removeprefix("Thành phố ").removeprefix("Tỉnh ")
+    kind = "THÀNH PHỐ" if known is not None and known.city else "TỈNH"
+    return f"UBND {kind} {name.upper()}"
+
+
+def committee_name(catalogue: Catalogue, province: str) -> str:
+    """'UBND tỉnh Lai Châu': the payee of the province's decisions."""
+    return f"UBND tỉnh {catalogue.province_title(province)}"
+
+
+def lower_first(text: str) -> str:
+    """'Vốn ĐTPT' → 'vốn ĐTPT', inside a sentence."""
+    return text[:1].lower() + text[1:]
+
+
+def deadline_legend(capitals: Iterable[Capital]) -> str:
+    """'vốn ĐTPT năm kế hoạch: 31/01 năm sau; vốn khác: 31/12', from the capitals' rules."""
+    year_end = extension_end(2000)
+    parts = []
+    for capital in capitals:
+        rule = parse_rule(capital.spend_until)
+        if rule.for_year(2000) == year_end:
+            continue
+        when = f"{rule.day:02d}/{rule.month:02d}" + {0: "", 1: " năm sau"}.get(
+            rule.years_after, f" năm N+{rule.years_after}")
+        parts.append(f"{lower_first(capital.heading)} năm kế hoạch: {when}")
+    parts.append(f"vốn khác: {year_end:%d/%m}")
+    return "; ".join(parts)

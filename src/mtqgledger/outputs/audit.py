@@ -17,17 +17,18 @@ import platform
 from collections.abc import Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
 from beancount.core import data
 
 from mtqgledger import __version__
-from mtqgledger.figures.disbursement import ReportError
-from mtqgledger.model.catalogue import Catalogue, load_catalogue
+from mtqgledger.figures.balances import Period
+from mtqgledger.figures.movements import movements
+from mtqgledger.model.catalogue import Catalogue
+from mtqgledger.model.titles import bilingual
 from mtqgledger.outputs.audit_sheets import (
     DISBURSEMENT_COLUMNS,
     TITLE_COLUMN,
-    Period,
     Places,
     account_title,
     disbursement_sheet,
@@ -58,14 +59,6 @@ _LOCATION_KEYS = frozenset({"filename", "lineno"})
 _OWN_COLUMNS = _LOCATION_KEYS | frozenset(PROVENANCE_KEYS)
 _GROUPS = {"BudgetRuleError": "Quy tắc ngân sách (budget rules)",
            "ReportProblem": "Báo cáo giải ngân (disbursement report)"}
-
-
-class ReportProblem(NamedTuple):
-    """An amount the disbursement report cannot add up, listed with the load errors."""
-
-    source: dict | None
-    message: str
-    entry: data.Directive | None = None
 
 
 # ------------------------------------------------------------------ Thông tin
@@ -183,7 +176,7 @@ def warnings_sheet(errors: Sequence[object], places: Places) -> Sheet:
 
 def write_audit_workbook(entries: list[data.Directive], errors: list, options_map: dict,
                          output: Path | BinaryIO, *, since: datetime.date | None = None,
-                         until: datetime.date | None = None, catalogue: Catalogue | None = None,
+                         until: datetime.date | None = None, catalogue: Catalogue,
                          ledger: Path | None = None) -> None:
     """Write the auditor's workbook of ``entries`` (as loaded by beancount.loader) to ``output``.
 
@@ -191,17 +184,17 @@ def write_audit_workbook(entries: list[data.Directive], errors: list, options_ma
     chiếu cover [since, until]; Giải ngân is the disbursement as of ``until``.
     """
     if since is not None and until is not None and since > until:
-        raise ValueError(f"--from {since} sau --to {until}: kỳ trống (the period is empty)")
-    catalogue = catalogue or load_catalogue()
+        raise ValueError(bilingual(f"--from {since} sau --to {until}: kỳ trống",
+                                   "the period is empty"))
     period = Period(since, until)
     places = Places(options_map)
-    warnings = list(errors)
-    try:
-        disbursement = disbursement_sheet(entries, catalogue, until)
-    except ReportError as problem:
-        warnings.append(ReportProblem(None, str(problem)))
+    table, problems = movements(entries)
+    warnings = [*errors, *problems]
+    if problems:
         disbursement = message_sheet("Giải ngân", DISBURSEMENT_COLUMNS, TITLE_COLUMN,
                                      "Không tính được giải ngân: xem Cảnh báo (see Cảnh báo)")
+    else:
+        disbursement = disbursement_sheet(table, catalogue, until)
     counts = {"transactions": 0, "postings": 0, "errors": len(warnings)}
     for entry in period.transactions(entries):
         counts["transactions"] += 1

@@ -8,34 +8,18 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from decimal import Decimal
 
 from beancount.core import data
 
-from mtqgledger.figures.disbursement import disbursement_report, movements
-from mtqgledger.model.accounts import AccountError, Line, parse_account
+from mtqgledger.figures.balances import Period, assertions, trial_balance
+from mtqgledger.figures.disbursement import disbursement_report
+from mtqgledger.figures.movements import Movement
+from mtqgledger.model.accounts import AccountError, parse_account
 from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.model.titles import line_title
 from mtqgledger.outputs.xlsx_rows import Column, Formula, Sheet
-
-
-@dataclass(frozen=True)
-class Period:
-    """The audited period; either end open when None."""
-
-    since: datetime.date | None = None
-    until: datetime.date | None = None
-
-    def __contains__(self, day: datetime.date) -> bool:
-        return (self.since is None or day >= self.since) and \
-            (self.until is None or day <= self.until)
-
-    def transactions(self, entries: Sequence[data.Directive]) -> Iterator[data.Transaction]:
-        for entry in entries:
-            if isinstance(entry, data.Transaction) and entry.date in self:
-                yield entry
 
 
 class Places:
@@ -96,32 +80,6 @@ TRIAL_COLUMNS = (
     Column("Số dư cuối kỳ (closing)", 22, "amount"))
 
 
-def trial_balance(entries: Sequence[data.Directive], period: Period,
-                  ) -> dict[tuple[str, str], list[Decimal]]:
-    """(account, currency) -> [opening, debits, credits], credits counted positive."""
-    totals: dict[tuple[str, str], list[Decimal]] = {}
-    zero = Decimal(0)
-    for entry in entries:
-        if not isinstance(entry, data.Transaction) or \
-                (period.until is not None and entry.date > period.until):
-            continue
-        before = period.since is not None and entry.date < period.since
-        for posting in entry.postings:
-            number = posting.units.number
-            if number is None:  # an incomplete posting, already reported by Beancount
-                continue
-            cell = totals.get((posting.account, posting.units.currency))
-            if cell is None:
-                cell = totals[(posting.account, posting.units.currency)] = [zero, zero, zero]
-            if before:
-                cell[0] += number
-            elif number >= 0:
-                cell[1] += number
-            else:
-                cell[2] -= number
-    return totals
-
-
 def _trial_totals(rows: list[Sequence[object]]) -> list[Sequence[object]]:
     """A blank row, then SUM formulas per column (SUMIF by currency if there are several)."""
     last = len(rows) + 1
@@ -177,27 +135,23 @@ def _total_formulas(row: int, first: int, last: int) -> list[Formula]:
     return [*sums, Formula(f'IF(K{row}=0,"",N{row}/K{row})'), Formula(f"SUM(P{first}:P{last})")]
 
 
-def disbursement_sheet(entries: Sequence[data.Directive], catalogue: Catalogue,
+def disbursement_sheet(table: Sequence[Movement], catalogue: Catalogue,
                        until: datetime.date | None) -> Sheet:
     """Per line: plan, payments and advances from disbursement_report; the rest as formulas.
 
     Below the lines, a total row per programme and a grand total, as SUM
-    formulas over the line rows. Raises ReportError when the books hold an
-    amount the report cannot add up.
+    formulas over the line rows.
     """
-    report = disbursement_report(movements(entries), catalogue, as_of=until, budget_year=None,
-                                 by="line")
+    report = disbursement_report(table, catalogue, as_of=until, budget_year=None, by="line")
     lines = [row for row in report.rows if row.level == "line"]
     if not lines:
         return message_sheet("Giải ngân", DISBURSEMENT_COLUMNS, TITLE_COLUMN,
                              "Không có dòng vốn (no lines)")
     rows: list[Sequence[object]] = []
     for number, row in enumerate(lines, start=2):
-        line = Line(row.province, row.program, row.project, row.subproject, row.source,
-                    row.capital, row.plan_year, row.extended_into)
         rows.append((row.province, row.program, row.project, row.subproject, row.source,
-                     row.capital, row.plan_year, row.extended_into, line.name(),
-                     line_title(catalogue, line), row.plan, row.payments, row.advances,
+                     row.capital, row.plan_year, row.extended_into, row.line.name(),
+                     line_title(catalogue, row.line), row.plan, row.payments, row.advances,
                      *_line_formulas(number)))
     rows.append(())
     # Lines come in catalogue order, so each programme's lines are one block of rows.
@@ -228,40 +182,17 @@ RECONCILIATION_COLUMNS = (
 
 def reconciliation_sheet(entries: Sequence[data.Directive], period: Period,
                          places: Places) -> Sheet:
-    """Each balance assertion of the period beside the books' balance at the start of its day.
-
-    Like Beancount's own check, an assertion covers the account and its
-    sub-accounts. Balance directives sort before the transactions of their
-    day, so the running sums met on the way are the balances at that moment.
-    """
-    asserted = {entry.account for entry in entries if isinstance(entry, data.Balance)}
-    if not asserted:
+    """Each balance assertion of the period beside the books' balance at that moment."""
+    if not any(isinstance(entry, data.Balance) for entry in entries):
         return message_sheet("Đối chiếu", RECONCILIATION_COLUMNS, 1,
                              "Không có lệnh balance trong sổ (no balance assertions)")
-    covering: dict[str, list[str]] = {}  # account -> the asserted accounts it counts in
-    running: dict[tuple[str, str], Decimal] = {}
     rows: list[Sequence[object]] = []
-    for entry in entries:
-        if isinstance(entry, data.Transaction):
-            for posting in entry.postings:
-                names = covering.get(posting.account)
-                if names is None:
-                    parts = posting.account.split(":")
-                    names = covering[posting.account] = [
-                        name for name in (":".join(parts[:n]) for n in range(1, len(parts) + 1))
-                        if name in asserted]
-                if posting.units.number is None:
-                    continue
-                for name in names:
-                    key = (name, posting.units.currency)
-                    running[key] = running.get(key, Decimal(0)) + posting.units.number
-        elif isinstance(entry, data.Balance) and entry.date in period:
-            books = running.get((entry.account, entry.amount.currency), Decimal(0))
-            # Beancount's verdict, within its tolerance: a failed check carries diff_amount.
-            verdict = "Lệch" if entry.diff_amount is not None else "Khớp"
-            rows.append((entry.date, entry.account, entry.amount.currency,
-                         exact(entry.amount.number), exact(books),
-                         exact(books - entry.amount.number), verdict, places.where(entry.meta)))
+    for entry, books in assertions(entries, period):
+        # Beancount's verdict, within its tolerance: a failed check carries diff_amount.
+        verdict = "Lệch" if entry.diff_amount is not None else "Khớp"
+        rows.append((entry.date, entry.account, entry.amount.currency,
+                     exact(entry.amount.number), exact(books),
+                     exact(books - entry.amount.number), verdict, places.where(entry.meta)))
     if not rows:
         return message_sheet("Đối chiếu", RECONCILIATION_COLUMNS, 1,
                              "Không có lệnh balance trong kỳ (no balance assertions in the period)")

@@ -1,10 +1,12 @@
-"""Beancount text for the entries the importers make: transactions and ``open`` directives.
+"""Beancount text of the entries the project writes: transactions and ``open`` directives.
 
-Beancount's own printer aligns every amount and handles every directive; on
-100,000 imported rows it takes longer than reading the workbook. Our entries
-have one shape (simple postings in whole VND, metadata of strings, dates and
-numbers), so they are written directly. tests/test_entrytext.py proves the
-text parses back to the same entries.
+The one writer of Beancount text: ``mtqg import``, ``mtqg init`` / ``mtqg accounts``,
+``mtqg extend`` and the benchmark generator all go through it. Beancount's own
+printer aligns every amount and handles every directive; on 100,000 imported
+rows it takes longer than reading the workbook. Our entries have one shape
+(simple postings in whole VND, metadata of strings, dates and numbers), so they
+are written directly. tests/test_entrytext.py proves the text parses back to the
+same entries.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from decimal import Decimal
 
 from beancount.core import data
 
+from mtqgledger.model.accounts import Line, Root
+from mtqgledger.model.catalogue import Catalogue
+from mtqgledger.model.titles import ROOT_TITLES, line_title
+
 _SKIPPED_META = frozenset({"filename", "lineno", "__duplicate__"})
 
 
-def _quote(text: str) -> str:
+def quote(text: str) -> str:
     if '"' in text or "\\" in text:
         text = text.replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'
@@ -27,7 +33,7 @@ def _quote(text: str) -> str:
 def _value(value: object) -> str:
     kind = type(value)
     if kind is str:
-        return _quote(value)
+        return quote(value)
     if kind is bool:
         return "TRUE" if value else "FALSE"
     if kind in (Decimal, datetime.date, int):
@@ -43,8 +49,8 @@ def _meta_lines(meta: dict | None) -> list[str]:
 def format_transaction(entry: data.Transaction) -> str:
     head = f"{entry.date} {entry.flag}"
     if entry.payee:
-        head += f" {_quote(entry.payee)}"
-    lines = [f"{head} {_quote(entry.narration or '')}", *_meta_lines(entry.meta)]
+        head += f" {quote(entry.payee)}"
+    lines = [f"{head} {quote(entry.narration or '')}", *_meta_lines(entry.meta)]
     width = max(len(posting.account) for posting in entry.postings)
     lines += [f"  {posting.account.ljust(width)}  {_number(posting.units.number)} "
               f"{posting.units.currency}" for posting in entry.postings]
@@ -77,3 +83,12 @@ def format_entries(entries: Iterable[data.Directive]) -> str:
         else:
             raise TypeError(f"cannot write a {type(entry).__name__} directive")
     return "\n".join(parts)
+
+
+def open_entries(line: Line, catalogue: Catalogue, day: datetime.date,
+                 roots: Iterable[Root] = Root) -> list[data.Open]:
+    """``open`` directives of a line's accounts, with its Vietnamese title and each role."""
+    title = line_title(catalogue, line)
+    return [data.Open(data.new_metadata("<mtqgledger>", 0,
+                                        {"name": title, "role": ROOT_TITLES[root]}),
+                      day, line.account(root), ["VND"], None) for root in roots]

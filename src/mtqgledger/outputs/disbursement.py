@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from mtqgledger.figures.disbursement import DisbursementReport, ReportRow
+from mtqgledger.model.titles import REPORT_TITLE, budget_year_heading
 from mtqgledger.outputs.formatting import UNITS, format_amount, format_date, format_ratio
 
 JSON_KEYS = ("level", "province", "program", "project", "subproject", "source", "capital",
@@ -22,9 +23,9 @@ _INDENT = {"total": 0, "province": 0, "program": 0, "project": 1, "subproject": 
 
 
 def heading(report: DisbursementReport) -> str:
-    parts = ["BÁO CÁO TÌNH HÌNH GIẢI NGÂN VỐN CÁC CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA"]
+    parts = [REPORT_TITLE]
     if report.budget_year is not None:
-        parts.append(f"Kế hoạch năm {report.budget_year} (gồm vốn các năm trước kéo dài)")
+        parts.append(budget_year_heading(report.budget_year))
     if report.as_of is not None:
         parts.append(f"Số liệu đến ngày {format_date(report.as_of)}")
     return "\n".join(parts)
@@ -89,8 +90,10 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
     for row in report.rows:
         if row.level != "line" and row.capital is not None:
             by_capital.setdefault(row.node, {})[row.capital] = row
+    capitals = report.capitals
     headers = ["Mã", "Nội dung", "Kế hoạch", "Thanh toán", "Tạm ứng", "Giải ngân", "Còn lại",
-               "Tỷ lệ GN", "ĐTPT", "SN", "Chỉ TT"]
+               "Tỷ lệ GN", *(capital.short or code for code, capital in capitals.items()),
+               "Chỉ TT"]
     if report.has_extended:
         headers.insert(3, "Tr.đó KH kéo dài")
     body = []
@@ -104,8 +107,8 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
         body.append(["  " * _INDENT[row.level] + _code(row), _fit(row.title, TITLE_WIDTH),
                      *(format_amount(value, unit) for value in amounts),
                      format_ratio(row.ratio),
-                     format_ratio(splits["DTPT"].ratio) if "DTPT" in splits else "",
-                     format_ratio(splits["SN"].ratio) if "SN" in splits else "",
+                     *(format_ratio(splits[code].ratio) if code in splits else ""
+                       for code in capitals),
                      format_ratio(row.ratio_paid)])
     widths = [max(len(cells[i]) for cells in [headers, *body]) for i in range(len(headers))]
 
@@ -129,6 +132,7 @@ def write_xlsx(report: DisbursementReport, target: Path) -> None:
     """One plain sheet of every row, amounts in đồng; the quarterly workbook is separate."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
@@ -154,9 +158,9 @@ def write_xlsx(report: DisbursementReport, target: Path) -> None:
                 cell.number_format = "#,##0"
             elif column >= 15:
                 cell.number_format = "0.0%"
-    for column, width in zip("ABCDEFGHIJKLMNOP", (10, 10, 10, 8, 10, 8, 8, 8, 60, *[20] * 5,
-                                                  10, 10), strict=True):
-        sheet.column_dimensions[column].width = width
+    widths = (10, 10, 10, 8, 10, 8, 8, 8, 60, *[20] * 5, 10, 10)
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 10)
-    sheet.auto_filter.ref = f"A{header_row}:P{sheet.max_row}"
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(widths))}{sheet.max_row}"
     book.save(target)

@@ -6,9 +6,10 @@ import datetime
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from mtqgledger.model.accounts import ROOT_TITLES, Line, Root
-from mtqgledger.model.catalogue import Catalogue, Node
-from mtqgledger.model.titles import line_title
+from mtqgledger.model.accounts import Line
+from mtqgledger.model.catalogue import Catalogue, LookupFailed, Node
+from mtqgledger.model.titles import bilingual
+from mtqgledger.outputs.beancount_text import format_entries, open_entries, quote
 
 
 class BooksExist(FileExistsError):
@@ -19,8 +20,8 @@ def leaf_items(catalogue: Catalogue, program: str) -> list[Node]:
     """The items money is allocated to: sub-projects, or projects that have none."""
     root = catalogue.node([program])
     if root is None:
-        raise KeyError(f"chương trình '{program}' không có trong danh mục "
-                       f"(known: {', '.join(catalogue.programs)})")
+        raise LookupFailed(bilingual(f"chương trình '{program}' không có trong danh mục",
+                                 f"known: {', '.join(catalogue.programs)}"))
     return [node for node in catalogue.walk()
             if node.path[0] == program and len(node.path) > 1 and not node.children]
 
@@ -31,17 +32,10 @@ def lines_for(catalogue: Catalogue, province: str, programs: Sequence[str], year
     result = []
     for program in programs:
         for node in leaf_items(catalogue, program):
-            _, project, *sub = node.path
             for source in sources:
                 for capital in sorted(node.capitals):
-                    line = Line(province, program, project, sub[0] if sub else None, source,
-                                capital, year)
-                    result.append((line, node))
+                    result.append((Line(province, node.path, source, capital, year), node))
     return result
-
-
-def _quote(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def open_directives(catalogue: Catalogue, province: str, programs: Sequence[str], year: int,
@@ -49,15 +43,10 @@ def open_directives(catalogue: Catalogue, province: str, programs: Sequence[str]
                     opened: datetime.date | None = None) -> str:
     """``open`` directives, with Vietnamese ``name:`` titles, for all four roots of each line."""
     sources = sorted(sources or catalogue.default_sources())
-    opened = opened or datetime.date(year, 1, 1)
-    blocks = []
-    for line, _ in lines_for(catalogue, province, programs, year, sources):
-        title = line_title(catalogue, line)
-        for root in Root:
-            blocks.append(f'{opened} open {line.account(root)} VND\n'
-                          f'  name: "{_quote(title)}"\n'
-                          f'  role: "{_quote(ROOT_TITLES[root])}"\n')
-    return "\n".join(blocks)
+    day = opened or datetime.date(year, 1, 1)
+    return format_entries(entry for line, _ in lines_for(catalogue, province, programs, year,
+                                                          sources)
+                          for entry in open_entries(line, catalogue, day))
 
 
 def main_file(catalogue: Catalogue, province: str, year: int) -> str:
@@ -65,7 +54,7 @@ def main_file(catalogue: Catalogue, province: str, year: int) -> str:
     return f'''; Sổ vốn các chương trình mục tiêu quốc gia – tỉnh {title}
 ; Tạo bởi `mtqg init`. Xem docs/accounts.md về mô hình tài khoản.
 
-option "title" "Sổ vốn CTMTQG – {_quote(title)}"
+option "title" {quote("Sổ vốn CTMTQG – " + title)}
 option "operating_currency" "VND"
 option "display_precision" "VND:1"
 
@@ -86,14 +75,16 @@ def create_books(directory: Path, catalogue: Catalogue, province: str, year: int
                  programs: Sequence[str]) -> list[Path]:
     """Write ``main.beancount`` and ``accounts.beancount``; refuse if either exists."""
     if province not in catalogue.provinces:
-        raise KeyError(f"tỉnh '{province}' không có trong danh mục (unknown province code)")
+        raise LookupFailed(bilingual(f"tỉnh '{province}' không có trong danh mục",
+                                 "unknown province code; see mtqg provinces"))
     targets = {directory / "main.beancount": main_file(catalogue, province, year),
                directory / "accounts.beancount":
                    "; Tài khoản các dòng vốn (open directives)\n\n"
                    + open_directives(catalogue, province, programs, year)}
     existing = [path for path in targets if path.exists()]
     if existing:
-        raise BooksExist(f"{existing[0]}: đã có sổ, không ghi đè (books exist; not overwritten)")
+        raise BooksExist(bilingual(f"{existing[0]}: đã có sổ, không ghi đè",
+                                   "books exist; not overwritten"))
     directory.mkdir(parents=True, exist_ok=True)
     for path, text in targets.items():
         with open(path, "x", encoding="utf-8") as handle:

@@ -6,11 +6,11 @@ Same form, same columns and the same figures as the workbook: both format a
 
 from __future__ import annotations
 
-from decimal import Decimal
 from html import escape
 
-from mtqgledger.figures.quarterly import CAPITALS, FormLine, QuarterlyReport
+from mtqgledger.figures.quarterly import FormLine, QuarterlyReport
 from mtqgledger.outputs import quarterly_layout as layout
+from mtqgledger.outputs import svg
 from mtqgledger.outputs.formatting import UNITS, format_amount, format_ratio
 
 STYLE = """
@@ -41,8 +41,6 @@ tr.behind td { background: #fce4d6; }
 figure { margin: 1.5em 0 0; page-break-inside: avoid; }
 figcaption { font-weight: bold; text-align: center; }
 """
-BAR_COLOURS = {"DTPT": "#2f6db5", "SN": "#e07b39", "total": "#6b8e23"}
-BAR_LABELS = {"DTPT": "Vốn ĐTPT", "SN": "Vốn sự nghiệp", "total": "Chung"}
 
 
 def to_html(report: QuarterlyReport, unit: str = "dong") -> str:
@@ -119,37 +117,11 @@ def _chart(report: QuarterlyReport) -> str:
     projects = [line for line in report.lines if line.row.level == "project"]
     if not projects:
         return ""
-    series = [*CAPITALS, "total"]
-    group, bar, left, top, height = 24 + 14 * len(series), 14, 48, 16, 200
-    width = left + group * len(projects) + 16
-    ceiling = max([Decimal(1)] + [value for line in projects for value in _ratios(line)
-                                  if value is not None])
-    shapes = []
-    for percent in range(0, int(ceiling * 100) + 1, 25):
-        y = top + height - height * Decimal(percent) / 100 / ceiling
-        shapes.append(f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" '
-                      f'stroke="#ccc"/><text x="{left - 4}" y="{y + 4:.1f}" '
-                      f'text-anchor="end" font-size="10">{percent}%</text>')
-    for place, line in enumerate(projects):
-        x0 = left + place * group + 12
-        for offset, (name, value) in enumerate(zip(series, _ratios(line), strict=True)):
-            if value is None:
-                continue
-            bar_height = height * max(value, Decimal(0)) / ceiling
-            shapes.append(
-                f'<rect x="{x0 + offset * bar}" y="{top + height - bar_height:.1f}" '
-                f'width="{bar - 2}" height="{bar_height:.1f}" fill="{BAR_COLOURS[name]}">'
-                f"<title>{escape(BAR_LABELS[name])}: {format_ratio(value)}</title></rect>")
-        label = escape(f"{line.row.program} {line.row.project}")
-        shapes.append(f'<text x="{x0 + len(series) * bar / 2}" y="{top + height + 14}" '
-                      f'text-anchor="middle" font-size="10">{label}</text>')
-    legend = " ".join(f'<span style="color:{BAR_COLOURS[name]}">■</span> {BAR_LABELS[name]}'
-                      for name in series)
+    capitals = report.catalogue.capitals
+    groups = [svg.Group(f"{line.row.program} {line.row.project}",
+                        (*(line.ratio_by_capital[code] for code in report.capitals),
+                         line.row.ratio)) for line in projects]
+    series = [*(capitals[code].heading for code in report.capitals), "Chung"]
+    chart, legend = svg.grouped_bars(groups, series)
     return (f"<figure><figcaption>Tỷ lệ giải ngân theo dự án và loại vốn</figcaption>\n"
-            f'<svg width="{width}" height="{top + height + 24}" role="img" '
-            f'aria-label="Tỷ lệ giải ngân theo dự án">{"".join(shapes)}</svg>\n'
-            f"<p>{legend}</p></figure>\n")
-
-
-def _ratios(line: FormLine) -> list[Decimal | None]:
-    return [*(line.ratio_by_capital[code] for code in CAPITALS), line.row.ratio]
+            f"{chart}\n<p>{legend}</p></figure>\n")

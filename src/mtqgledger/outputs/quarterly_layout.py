@@ -10,15 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mtqgledger.figures.quarterly import ROMAN, FormLine, QuarterlyReport
+from mtqgledger.figures.quarterly import FormLine, QuarterlyReport
+from mtqgledger.model.titles import REPORT_TITLE, ROMAN_QUARTERS, deadline_legend
 from mtqgledger.outputs.formatting import format_date
 
-TITLE = "BÁO CÁO TÌNH HÌNH GIẢI NGÂN VỐN CÁC CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA"
 SIGNATURES = (("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),
               ("KẾ TOÁN TRƯỞNG", "(Ký, ghi rõ họ tên)"),
               ("THỦ TRƯỞNG ĐƠN VỊ", "(Ký tên, đóng dấu)"))
-_SOURCE_SHORT = {"NSTW": "NSTW", "NSDP": "NSĐP", "TDCS": "Tín dụng chính sách",
-                 "HDK": "Huy động khác"}
 
 
 HEADER_DEPTH = 3
@@ -34,7 +32,7 @@ class Column:
 
 
 def title(report: QuarterlyReport) -> str:
-    return f"{TITLE} {report.quarter.title}"
+    return f"{REPORT_TITLE} {report.quarter.title}"
 
 
 def subtitle(report: QuarterlyReport) -> str:
@@ -63,18 +61,20 @@ def columns(report: QuarterlyReport) -> list[Column]:
         Column("title", ("Nội dung",), "text", _title, 46),
         Column("plan", (plan, "Tổng số"), "amount", lambda line: line.row.plan, 19),
     ]
+    sources, capitals = report.catalogue.sources, report.catalogue.capitals
     for code in report.sources:
-        result.append(Column(f"source:{code}", (plan, "Chia theo nguồn vốn",
-                                                _SOURCE_SHORT.get(code, code)),
+        label = sources[code].label if code in sources else code
+        result.append(Column(f"source:{code}", (plan, "Chia theo nguồn vốn", label),
                              "amount", lambda line, code=code: line.plan_by_source[code]))
+    for code in report.capitals:
+        result.append(Column(f"capital:{code}", (plan, "Chia theo loại vốn",
+                                                 capitals[code].heading),
+                             "amount", lambda line, code=code: line.plan_by_capital[code]))
     result += [
-        Column("capital:DTPT", (plan, "Chia theo loại vốn", "Vốn ĐTPT"), "amount",
-               lambda line: line.plan_by_capital["DTPT"]),
-        Column("capital:SN", (plan, "Chia theo loại vốn", "Vốn sự nghiệp"), "amount",
-               lambda line: line.plan_by_capital["SN"]),
         Column("extended", (plan, "Trong đó: vốn các năm trước kéo dài, chuyển nguồn"),
                "amount", lambda line: line.figures.extended_plan),
-        Column("in_quarter", (paid, f"Trong quý {ROMAN[report.quarter.number]} năm {year}"),
+        Column("in_quarter", (paid, f"Trong quý {ROMAN_QUARTERS[report.quarter.number]} "
+                                    f"năm {year}"),
                "amount", lambda line: line.figures.disbursed_in_quarter),
         Column("cumulative", (paid, f"Lũy kế đến {format_date(report.as_of)}"), "amount",
                lambda line: line.row.disbursed, 19),
@@ -135,5 +135,5 @@ def legend(report: QuarterlyReport) -> list[str]:
         "Giải ngân = thanh toán khối lượng hoàn thành + tạm ứng chưa thu hồi (theo số liệu "
         "Kho bạc Nhà nước).",
         f"Dòng tô màu: theo tốc độ hiện nay sẽ không đạt {target_percent(report)} kế hoạch "
-        "đến hạn giải ngân (vốn ĐTPT năm kế hoạch: 31/01 năm sau; vốn khác: 31/12).",
+        f"đến hạn giải ngân ({deadline_legend(report.catalogue.capitals.values())}).",
     ]

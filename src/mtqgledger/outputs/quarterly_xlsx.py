@@ -17,7 +17,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from mtqgledger.figures.quarterly import CAPITALS, FormLine, QuarterlyReport
+from mtqgledger.figures.quarterly import FormLine, QuarterlyReport
+from mtqgledger.model.titles import lower_first
 from mtqgledger.outputs import quarterly_layout as layout
 
 AMOUNT_FORMATS = {"dong": "#,##0", "trieu": "#,##0.000,,"}
@@ -27,7 +28,6 @@ BEHIND = PatternFill("solid", fgColor="FCE4D6")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _THIN = Side(style="thin", color="808080")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-CAPITAL_NAMES = {"DTPT": "vốn ĐTPT", "SN": "vốn sự nghiệp"}
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 HEADER_TOP = 8  # first header row; rows above hold the heading block
 _INDENT = {"total": 0, "province": 0, "program": 0, "project": 1, "subproject": 2}
@@ -181,12 +181,13 @@ def _print_setup(sheet: Worksheet, cols: list[layout.Column], first_data: int) -
 
 def _chart(sheet: Worksheet, report: QuarterlyReport) -> None:
     """Ratio by project and capital type: the data table and a native bar chart over it."""
-    sheet.append(["Dự án", *(f"Tỷ lệ {CAPITAL_NAMES[code]}" for code in CAPITALS),
-                  "Tỷ lệ chung"])
+    capitals = report.catalogue.capitals
+    sheet.append(["Dự án", *(f"Tỷ lệ {lower_first(capitals[code].heading)}"
+                             for code in report.capitals), "Tỷ lệ chung"])
     projects = [line for line in report.lines if line.row.level == "project"]
     for line in projects:
         label = f"{line.row.program} {line.row.project}"
-        sheet.append([label, *(line.ratio_by_capital[code] for code in CAPITALS),
+        sheet.append([label, *(line.ratio_by_capital[code] for code in report.capitals),
                       line.row.ratio])
     for row in sheet.iter_rows(min_row=2, min_col=2):
         for cell in row:
@@ -194,8 +195,8 @@ def _chart(sheet: Worksheet, report: QuarterlyReport) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 18
-    for letter in "BCD":
-        sheet.column_dimensions[letter].width = 14
+    for index in range(2, len(report.capitals) + 3):
+        sheet.column_dimensions[get_column_letter(index)].width = 14
     chart = BarChart()
     chart.type = "col"
     chart.title = f"Tỷ lệ giải ngân theo dự án và loại vốn – {report.quarter.title}"
@@ -203,7 +204,7 @@ def _chart(sheet: Worksheet, report: QuarterlyReport) -> None:
     chart.y_axis.numFmt = "0%"
     chart.y_axis.scaling.min = 0
     chart.x_axis.title = "Dự án"
-    data = Reference(sheet, min_col=2, max_col=len(CAPITALS) + 2, min_row=1,
+    data = Reference(sheet, min_col=2, max_col=len(report.capitals) + 2, min_row=1,
                      max_row=len(projects) + 1)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(projects) + 1))

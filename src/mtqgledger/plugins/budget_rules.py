@@ -8,18 +8,19 @@ Enable in a ledger with::
 Rules (each error names the account, the date and the amounts):
 
 * an account under the model's roots must follow the account model, with a
-  programme, project and sub-project from the catalogue, a capital type the
-  item may receive (DTPT / SN), a configured source and a known province;
+  programme, project and sub-project from the catalogue, a capital type of the
+  catalogue the item may receive, a configured source and a known province;
 * amounts on those accounts are whole VND;
 * every transaction that touches them cites its provenance: ``decision`` and
   ``decision_date``, or a treasury ``voucher``;
 * at the end of each day no line's unused appropriation is negative (an
   advance or payment beyond the remaining allocation), and no line's
   outstanding advance is negative (a settlement beyond what was advanced);
-* investment (DTPT) money of plan year N is not advanced or paid after
-  31/01 of N+1 unless it was extended: money moved into the line's
-  ``…:K<year>`` segment may be spent until that transaction's ``extend_to``
-  date (default 31/12 of the year it was extended into).
+* money of a capital type whose deadline is enforced (investment, ĐTPT: 31/01
+  of N+1, see mtqgledger.model.deadlines) is not advanced or paid after it
+  unless it was extended: money moved into the line's ``…:K<year>`` segment may
+  be spent until that transaction's ``extend_to`` date (default 31/12 of the
+  year it was extended into).
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ from decimal import Decimal
 from beancount.core import data
 
 from mtqgledger.model.accounts import AccountError, Line, Root, parse_account
-from mtqgledger.model.catalogue import Catalogue, CatalogueError, load_catalogue
+from mtqgledger.model.catalogue import LEVELS, Catalogue, CatalogueError
+from mtqgledger.model.catalogue_files import load_catalogue
+from mtqgledger.model.deadlines import extension_end, spending_deadline
+from mtqgledger.model.titles import bilingual
 from mtqgledger.outputs.formatting import format_amount, format_date
 
 __plugins__ = ("budget_rules",)
@@ -43,6 +47,7 @@ BudgetRuleError = collections.namedtuple("BudgetRuleError", "source message entr
 
 NO_SOURCE = data.new_metadata("<budget_rules>", 0)
 SPENDING_ROOTS = (Root.ADVANCE, Root.DISBURSED)
+LEVEL_NAMES = {"program": "chương trình", "project": "dự án", "subproject": "tiểu dự án"}
 
 
 @dataclass(frozen=True)
@@ -61,14 +66,15 @@ class RuleConfig:
             key, sep, value = item.partition("=")
             values = [v.strip() for v in value.split(",") if v.strip()]
             if not sep or not values:
-                raise ValueError(f"budget_rules: option '{item}' is not key=value")
+                raise ValueError(bilingual(f"budget_rules: tùy chọn '{item}' không đúng dạng",
+                                           "expected key=value"))
             if key.strip() == "sources":
                 sources = frozenset(values)
             elif key.strip() == "catalogue":
                 files.extend(os.path.join(base_dir, v) for v in values)
             else:
-                raise ValueError(f"budget_rules: unknown option '{key.strip()}' "
-                                 "(known: sources, catalogue)")
+                raise ValueError(bilingual(f"budget_rules: không có tùy chọn '{key.strip()}'",
+                                           "known options: sources, catalogue"))
         return cls(sources, tuple(files))
 
 
@@ -93,29 +99,31 @@ def check_line(line: Line, catalogue: Catalogue, sources: frozenset[str]) -> lis
     """Problems with a line's codes against the catalogue and configuration."""
     problems = []
     if line.province not in catalogue.provinces:
-        problems.append(f"tỉnh '{line.province}' không có trong danh mục (unknown province)")
-    path: list[str] = []
+        problems.append(bilingual(f"tỉnh '{line.province}' không có trong danh mục",
+                                  "unknown province"))
     node = None
-    for code, level in zip(line.item_path, ("chương trình", "dự án", "tiểu dự án"), strict=False):
-        path.append(code)
+    for depth in range(1, len(line.item_path) + 1):
+        path = line.item_path[:depth]
         node = catalogue.node(path)
         if node is None:
-            parent = catalogue.node(path[:-1]) if len(path) > 1 else None
+            parent = catalogue.node(path[:-1]) if depth > 1 else None
             known = (parent.children if parent else catalogue.programs.values())
             codes = ", ".join(child.code for child in known) or "none"
-            problems.append(f"{level} '{'/'.join(path)}' không có trong danh mục "
-                            f"(not in the catalogue; known here: {codes})")
+            problems.append(bilingual(
+                f"{LEVEL_NAMES[LEVELS[depth - 1]]} '{'/'.join(path)}' không có trong danh mục",
+                f"not in the catalogue; known here: {codes}"))
             break
-    if line.capital not in ("DTPT", "SN"):
-        problems.append(f"loại vốn '{line.capital}' không hợp lệ (capital type must be DTPT "
-                        "or SN)")
+    if line.capital not in catalogue.capitals:
+        problems.append(bilingual(f"loại vốn '{line.capital}' không hợp lệ",
+                                  "capital type must be one of "
+                                  f"{', '.join(catalogue.capitals)}"))
     elif node is not None and line.capital not in node.capitals:
         allowed = ", ".join(sorted(node.capitals))
-        problems.append(f"'{'/'.join(line.item_path)}' không nhận vốn {line.capital} "
-                        f"(this item receives {allowed})")
+        problems.append(bilingual(f"'{'/'.join(line.item_path)}' không nhận vốn {line.capital}",
+                                  f"this item receives {allowed}"))
     if line.source not in sources:
-        problems.append(f"nguồn vốn '{line.source}' chưa được cấu hình (configured sources: "
-                        f"{', '.join(sorted(sources))})")
+        problems.append(bilingual(f"nguồn vốn '{line.source}' chưa được cấu hình",
+                                  f"configured sources: {', '.join(sorted(sources))}"))
     return problems
 
 
@@ -180,8 +188,8 @@ class _Checker:
         for posting, root, line in model_postings:
             units = posting.units
             if units.currency != "VND" or units.number != units.number.to_integral_value():
-                self.error(entry, f"{posting.account}: số tiền phải là đồng nguyên (whole VND), "
-                                  f"found {units}")
+                self.error(entry, bilingual(f"{posting.account}: số tiền phải là đồng nguyên",
+                                            f"expected whole VND, found {units}"))
                 continue
             if root is Root.APPROPRIATION:
                 if units.number > 0 and line.is_extended and not spends:
@@ -198,36 +206,41 @@ class _Checker:
         if "decision" in meta and isinstance(meta.get("decision_date"), datetime.date):
             return
         if "decision" in meta:
-            problem = "decision_date phải là ngày dạng YYYY-MM-DD (decision_date must be a date)"
+            problem = bilingual("decision_date phải là ngày dạng YYYY-MM-DD",
+                                "decision_date must be a date")
         else:
-            problem = ("thiếu căn cứ (no provenance): cần 'decision' và 'decision_date' "
-                       "hoặc 'voucher'")
+            problem = bilingual("thiếu căn cứ: cần 'decision' và 'decision_date' hoặc 'voucher'",
+                                "no provenance")
         self.error(entry, f"Giao dịch ngày {format_date(entry.date)}: {problem}")
 
     def register_extension(self, entry: data.Transaction, line: Line) -> None:
-        extend_to = entry.meta.get("extend_to", datetime.date(line.budget_year, 12, 31))
+        extend_to = entry.meta.get("extend_to", extension_end(line.budget_year))
         if not isinstance(extend_to, datetime.date):
-            self.error(entry, f"extend_to phải là ngày (must be a date), found {extend_to!r}")
+            self.error(entry, bilingual("extend_to phải là ngày",
+                                        f"must be a date, found {extend_to!r}"))
             return
         self.deadlines[line] = max(extend_to, self.deadlines.get(line, extend_to))
 
     def check_deadline(self, entry: data.Transaction, account: str, line: Line) -> None:
+        capital = self.catalogue.capitals.get(line.capital)
         if line.is_extended:
             deadline = self.deadlines.get(line)
             if deadline is None or entry.date <= deadline:
                 return  # spending unextended money shows up as a negative balance instead
-            why = f"hạn kéo dài đến {format_date(deadline)} (extended until)"
-        elif line.capital == "DTPT":
-            deadline = line.investment_deadline()
+            why = (f"hạn kéo dài đến {format_date(deadline)}",
+                   f"extended until {format_date(deadline)}")
+        elif capital is not None and capital.enforced:
+            deadline = spending_deadline(capital.spend_until, line.plan_year)
             if entry.date <= deadline:
                 return
-            why = (f"vốn đầu tư năm {line.plan_year} chỉ được giải ngân đến "
+            why = (f"{capital.title_vi.lower()} năm {line.plan_year} chỉ được giải ngân đến "
                    f"{format_date(deadline)}; cần giao dịch kéo dài sang tài khoản "
-                   f"…:Y{line.plan_year}:K{entry.date.year}")
+                   f"…:Y{line.plan_year}:K{entry.date.year}",
+                   "an extension must move it first")
         else:
             return
-        self.error(entry, f"{account}: giải ngân ngày {format_date(entry.date)} quá hạn "
-                          f"(spent after its deadline): {why}")
+        self.error(entry, bilingual(f"{account}: giải ngân ngày {format_date(entry.date)} quá "
+                                    f"hạn: {why[0]}", f"spent after its deadline; {why[1]}"))
 
     def move(self, entry: data.Transaction, account: str, amount: Decimal) -> None:
         if amount < 0:
@@ -243,16 +256,15 @@ class _Checker:
                 continue
             root, _ = parse_account(account)
             if root is Root.APPROPRIATION:
-                what = "Vượt kế hoạch vốn còn lại (advance or payment beyond the remaining " \
-                       "allocation)"
-                had = "kế hoạch còn lại đầu ngày"
+                what, had = "Vượt kế hoạch vốn còn lại", "kế hoạch còn lại đầu ngày"
+                english = "advance or payment beyond the remaining allocation"
             else:
-                what = "Thu hồi tạm ứng vượt số tạm ứng chưa thu hồi (settlement beyond the " \
-                       "outstanding advance)"
-                had = "tạm ứng chưa thu hồi đầu ngày"
-            self.error(entry, f"{what}: {account} ngày {format_date(entry.date)}: "
-                              f"chi/giảm {_dong(taken)}, {had} {_dong(opening)}, "
-                              f"vượt {_dong(-closing)}")
+                what, had = "Thu hồi tạm ứng vượt số tạm ứng chưa thu hồi", \
+                    "tạm ứng chưa thu hồi đầu ngày"
+                english = "settlement beyond the outstanding advance"
+            self.error(entry, bilingual(f"{what}: {account} ngày {format_date(entry.date)}: "
+                                        f"chi/giảm {_dong(taken)}, {had} {_dong(opening)}, "
+                                        f"vượt {_dong(-closing)}", english))
         self.taken_today.clear()
 
 

@@ -1,5 +1,6 @@
-"""Two small inline SVG charts for the page: ratio by item, and the year's cumulative curve.
+"""The charts, as inline SVG: ratio by item, the year's cumulative curve, ratio by capital type.
 
+The Fava page draws the first two, the printable quarterly form the third.
 Amounts stay whole đồng until they become coordinates; labels use the same
 formatting as every other figure.
 """
@@ -159,3 +160,51 @@ def cumulative_curve(points: Sequence[Point], start: datetime.date, deadline: da
 
 def _share(point: Point) -> Decimal | None:
     return Decimal(point.disbursed) / point.plan if point.plan else None
+
+
+SERIES_COLOURS = ("#2f6db5", "#e07b39", "#8e44ad", "#16a085", "#c0392b")
+TOTAL_COLOUR = "#6b8e23"
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of bars: a label under it and one ratio per series (None: no bar)."""
+
+    label: str
+    ratios: tuple[Decimal | None, ...]
+
+
+def grouped_bars(groups: Sequence[Group], series: Sequence[str]) -> tuple[Markup, Markup]:
+    """Vertical bars of each group's ratios, one colour a series, the last series the total.
+
+    Returns the SVG and its legend (coloured squares and the series names).
+    """
+    colours = [*SERIES_COLOURS[:len(series) - 1], TOTAL_COLOUR]
+    group, bar, left, top, height = 24 + 14 * len(series), 14, 48, 16, 200
+    width = left + group * len(groups) + 16
+    ceiling = max([Decimal(1)] + [value for item in groups for value in item.ratios
+                                  if value is not None])
+    shapes = []
+    for percent in range(0, int(ceiling * 100) + 1, 25):
+        y = top + height - height * Decimal(percent) / 100 / ceiling
+        shapes.append(f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" '
+                      f'stroke="#ccc"/><text x="{left - 4}" y="{y + 4:.1f}" '
+                      f'text-anchor="end" font-size="10">{percent}%</text>')
+    for place, item in enumerate(groups):
+        x0 = left + place * group + 12
+        for offset, (name, colour, value) in enumerate(zip(series, colours, item.ratios,
+                                                            strict=True)):
+            if value is None:
+                continue
+            bar_height = height * max(value, Decimal(0)) / ceiling
+            shapes.append(
+                f'<rect x="{x0 + offset * bar}" y="{top + height - bar_height:.1f}" '
+                f'width="{bar - 2}" height="{bar_height:.1f}" fill="{colour}">'
+                f"<title>{escape(name)}: {format_ratio(value)}</title></rect>")
+        shapes.append(f'<text x="{x0 + len(series) * bar / 2}" y="{top + height + 14}" '
+                      f'text-anchor="middle" font-size="10">{escape(item.label)}</text>')
+    legend = " ".join(f'<span style="color:{colour}">■</span> {escape(name)}'
+                      for name, colour in zip(series, colours, strict=True))
+    svg = (f'<svg width="{width}" height="{top + height + 24}" role="img" '
+           f'aria-label="Tỷ lệ giải ngân theo dự án">{"".join(shapes)}</svg>')
+    return Markup(svg), Markup(legend)

@@ -1,0 +1,121 @@
+"""The movement table of unchanged books, kept between runs.
+
+Loading a province's whole history through Beancount takes seconds; the
+movement table reports run on is small. A second report on unchanged books
+reads the table back from here instead of parsing the ledger again. The cache
+is keyed by the SHA-256 of every file the load read (includes and catalogue
+files), what each ``include`` pattern in them matches (so a file newly matched
+by a glob is noticed) and this package's version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import glob
+import hashlib
+import os
+import pickle
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from mtqgledger import __version__
+from mtqgledger.figures.movements import Movement
+from mtqgledger.files import write_atomically
+from mtqgledger.model.catalogue_files import ENV_VAR
+
+CACHE_FORMAT = 4
+
+
+@dataclass(frozen=True)
+class Cached:
+    """What the cache keeps of loaded books."""
+
+    movements: list[Movement]
+    messages: list[str]  # every error of the load, formatted
+    catalogue_files: list[str]  # named on the books' budget-rule plugin line
+
+
+def cache_dir() -> Path | None:
+    """Where derived tables are kept; None when caching is switched off (MTQG_CACHE=0)."""
+    if os.environ.get("MTQG_CACHE", "1") == "0":
+        return None
+    base = os.environ.get("MTQG_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mtqgledger")
+    return Path(base)
+
+
+_INCLUDE = re.compile(rb'^include\s+"([^"]*)"', re.MULTILINE)
+
+
+def _file_state(path: str) -> tuple[str | None, dict[str, list[str]]]:
+    """A file's SHA-256 and, for each include pattern in it, the files it matches now."""
+    try:
+        with open(path, "rb") as handle:
+            contents = handle.read()
+    except OSError:
+        return None, {}
+    folder = os.path.dirname(path)
+    matches = {}
+    # Most files (one per plan year) include nothing: skip the regex over them.
+    for pattern in _INCLUDE.findall(contents) if b"include" in contents else ():
+        full = os.path.join(folder, pattern.decode("utf-8", "replace"))
+        matches[full] = sorted(glob.glob(full))
+    return hashlib.sha256(contents).hexdigest(), matches
+
+
+def _fingerprint(files: list[str]) -> dict:
+    return {
+        "format": CACHE_FORMAT,
+        "version": __version__,
+        "env": os.environ.get(ENV_VAR, ""),
+        "files": {name: _file_state(name) for name in files},
+    }
+
+
+def _cache_file(ledger: Path) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(str(ledger.resolve()).encode()).hexdigest()[:32]
+    return folder / f"{key}.pickle"
+
+
+def read_cache(ledger: Path) -> Cached | None:
+    """The cached table of ``ledger`` if none of the files it was made from changed."""
+    cache = _cache_file(ledger)
+    if cache is None or not cache.exists():
+        return None
+    try:
+        with open(cache, "rb") as handle:
+            stored = pickle.load(handle)
+        if stored["fingerprint"] != _fingerprint(list(stored["fingerprint"]["files"])):
+            return None
+        lines = stored["lines"]
+        table = [Movement(lines[number], datetime.date.fromordinal(day), plan, paid, advanced)
+                 for number, day, plan, paid, advanced in stored["rows"]]
+        return Cached(table, stored["messages"], stored["catalogue_files"])
+    except Exception:  # a stale or damaged cache is only a missed shortcut
+        return None
+
+
+def write_cache(ledger: Path, files: list[str], cached: Cached) -> None:
+    """Keep ``cached`` for ``ledger``, made from ``files``; a folder it cannot write costs speed."""
+    cache = _cache_file(ledger)
+    if cache is None:
+        return
+    # The distinct lines once, then plain rows: several times faster to pickle
+    # and unpickle than the Movement tuples themselves.
+    numbers: dict = {}
+    rows = [(numbers.setdefault(move.line, len(numbers)), move.date.toordinal(),
+             move.plan, move.payments, move.advances) for move in cached.movements]
+    stored = {"fingerprint": _fingerprint(files), "lines": list(numbers), "rows": rows,
+              "messages": cached.messages, "catalogue_files": cached.catalogue_files}
+
+    def dump(path: Path) -> None:
+        with open(path, "wb") as handle:
+            pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    with contextlib.suppress(OSError):
+        write_atomically(cache, dump)

@@ -1,0 +1,187 @@
+"""The movement table: per line and day, the change of plan, payments and advances.
+
+Every figure of every report is a sum over this table, so it is the one place
+where the books' postings become numbers. Amounts are whole đồng (``int``);
+ratios are exact ``Decimal`` quotients, rounded only when displayed::
+
+    disbursed  = payments + outstanding advances   (as the State Treasury counts giải ngân)
+    remaining  = plan - disbursed
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+from beancount.core import data
+
+from mtqgledger.model.accounts import Line, Root, parse_account
+from mtqgledger.model.titles import bilingual
+
+
+@dataclass
+class Figures:
+    """Plan, payments and outstanding advances of a line or a group of lines."""
+
+    plan: int = 0
+    payments: int = 0
+    advances: int = 0
+
+    @property
+    def disbursed(self) -> int:
+        return self.payments + self.advances
+
+    @property
+    def remaining(self) -> int:
+        return self.plan - self.disbursed
+
+    def __iadd__(self, other: Figures) -> Figures:
+        self.plan += other.plan
+        self.payments += other.payments
+        self.advances += other.advances
+        return self
+
+    def __sub__(self, other: Figures) -> Figures:
+        return Figures(self.plan - other.plan, self.payments - other.payments,
+                       self.advances - other.advances)
+
+
+def ratio(numerator: int, denominator: int) -> Decimal | None:
+    """Exact quotient, or None where there is no plan to measure against."""
+    if denominator == 0:
+        return None
+    return Decimal(numerator) / Decimal(denominator)
+
+
+class Movement(NamedTuple):
+    """The net change of one line's figures on one day."""
+
+    line: Line
+    date: datetime.date
+    plan: int
+    payments: int
+    advances: int
+
+
+class ReportProblem(NamedTuple):
+    """An amount the reports cannot add up (a fraction of a đồng, another currency).
+
+    Returned as data beside the table, in the shape of Beancount's errors.
+    """
+
+    source: dict | None
+    message: str
+    entry: data.Directive | None = None
+
+
+# Which of (plan, payments, advances) a root's postings change, and with which sign.
+_COLUMNS = {Root.ALLOCATED: (0, -1), Root.DISBURSED: (1, 1), Root.ADVANCE: (2, 1)}
+
+
+def _whole_dong(posting: data.Posting) -> int | None:
+    number = posting.units.number
+    if posting.units.currency != "VND" or number != number.to_integral_value():
+        return None
+    return int(number)
+
+
+def movements(entries: Iterable[data.Directive]) -> tuple[list[Movement], list[ReportProblem]]:
+    """Reduce transactions to per-line, per-day changes of plan, payments and advances.
+
+    Runs over every posting of a province's history, so each account is parsed
+    once and lines are ranked once rather than compared per movement. If any
+    amount is not whole VND the table is empty and each such posting is a problem.
+    """
+    # account -> (line number, column, sign), or None for accounts reports ignore
+    accounts: dict[str, tuple[int, int, int] | None] = {}
+    lines: list[Line] = []
+    numbers: dict[Line, int] = {}
+    totals: dict[tuple[int, datetime.date], list[int]] = {}
+    problems: list[ReportProblem] = []
+    for entry in entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        for posting in entry.postings:
+            target = accounts.get(posting.account, False)
+            if target is False:
+                target = accounts[posting.account] = _target(posting.account, lines, numbers)
+            if target is None:
+                continue
+            number, column, sign = target
+            dong = _whole_dong(posting)
+            if dong is None:
+                problems.append(ReportProblem(entry.meta, bilingual(
+                    f"{posting.account}: số tiền phải là đồng nguyên",
+                    f"expected whole VND, found {posting.units}"), entry))
+                continue
+            key = (number, entry.date)
+            cell = totals.get(key)
+            if cell is None:
+                cell = totals[key] = [0, 0, 0]
+            cell[column] += sign * dong
+    if problems:
+        return [], problems
+    rank = {number: place for place, number in
+            enumerate(sorted(range(len(lines)), key=lambda n: lines[n].sort_key))}
+    ordered = sorted(totals.items(), key=lambda item: (rank[item[0][0]], item[0][1]))
+    return [Movement(lines[number], day, *cell) for (number, day), cell in ordered], []
+
+
+def _target(account: str, lines: list[Line], numbers: dict[Line, int],
+            ) -> tuple[int, int, int] | None:
+    """(line number, column, sign) of an account's postings; None for accounts reports skip."""
+    parsed = parse_account(account)
+    # Remaining is derived (plan - payments - advances): appropriation is skipped.
+    if parsed is None or parsed[0] is Root.APPROPRIATION:
+        return None
+    root, line = parsed
+    if line not in numbers:
+        numbers[line] = len(lines)
+        lines.append(line)
+    return (numbers[line], *_COLUMNS[root])
+
+
+def figures_by_line(
+    table: Iterable[Movement],
+    as_of: datetime.date | None = None,
+    since: datetime.date | None = None,
+) -> dict[Line, Figures]:
+    """Sum the movements dated within [since, as_of] (either end open when None)."""
+    sums: dict[Line, list[int]] = {}
+    for line, day, plan, payments, advances in table:
+        if (as_of is not None and day > as_of) or (since is not None and day < since):
+            continue
+        cell = sums.get(line)
+        if cell is None:
+            sums[line] = [plan, payments, advances]
+        else:
+            cell[0] += plan
+            cell[1] += payments
+            cell[2] += advances
+    return {line: Figures(*cell) for line, cell in sums.items()}
+
+
+def default_as_of(table: Sequence[Movement], today: datetime.date) -> datetime.date:
+    """The day a report is as of when none is asked for: the books' last movement."""
+    return max((move.date for move in table), default=today)
+
+
+def budget_years(table: Iterable[Movement]) -> list[int]:
+    """The years in which the table's money may be disbursed."""
+    return sorted({move.line.budget_year for move in table})
+
+
+def default_budget_year(years: Iterable[int], as_of: datetime.date) -> int:
+    """The plan year a report shows when none is asked for, given the books' ``budget_years``.
+
+    The as-of year if the books hold money that may be disbursed in it, else the
+    latest such year before it (in January, last year's investment money is
+    still being paid), else the as-of year.
+    """
+    years = set(years)
+    if as_of.year in years:
+        return as_of.year
+    return max((year for year in years if year < as_of.year), default=as_of.year)

@@ -1,0 +1,78 @@
+"""Writing files so that no reader ever sees half of one: the one atomic-write helper.
+
+Each file is written under a temporary name beside its target, then renamed
+over it. File modes follow one rule: a file that exists keeps its own mode; a
+new file gets what the umask allows (``0666 & ~umask``), as ``open()`` would
+give it. ``mtqg import`` stages several files and renames them only once all
+of them are written and the books checked; reports, workbooks and the cache
+write one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+
+def _mode_for(target: Path) -> int:
+    if target.exists():
+        return target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _temporary(target: Path) -> str:
+    """An empty file beside ``target``, with the mode ``target`` will have."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                             suffix=target.suffix)
+    os.close(descriptor)
+    os.chmod(temporary, _mode_for(target))  # mkstemp makes 0600 files
+    return temporary
+
+
+class StagedFiles:
+    """Files written beside their targets under temporary names, renamed only on commit."""
+
+    def __init__(self, targets: Sequence[Path]):
+        self.files: list[tuple[str, Path]] = []
+        try:
+            for target in targets:
+                self.files.append((_temporary(target), target))
+        except BaseException:
+            self.discard()
+            raise
+
+    def write(self, texts: dict[Path, str]) -> None:
+        for temporary, target in self.files:
+            with open(temporary, "w", encoding="utf-8") as handle:
+                handle.write(texts[target])
+
+    def commit(self) -> None:
+        """Rename every file over its target, in the order the targets were given."""
+        for temporary, target in self.files:
+            os.replace(temporary, target)
+        self.files = []
+
+    def discard(self) -> None:
+        for temporary, _ in self.files:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        self.files = []
+
+
+def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write`` with a temporary path beside ``target``, then rename it over ``target``.
+
+    If ``write`` fails, ``target`` is left as it was.
+    """
+    staged = StagedFiles([target])
+    try:
+        write(Path(staged.files[0][0]))
+        staged.commit()
+    finally:
+        staged.discard()

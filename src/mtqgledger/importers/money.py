@@ -1,0 +1,94 @@
+"""Budget sources, capital types and programmes as documents name them.
+
+The words come from the catalogue (each source's and capital type's
+``aliases``, each programme's title), so a user who meets a new spelling adds
+it to their catalogue file. Both importers read column headers, title lines
+and cells through these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from mtqgledger.model.catalogue import Catalogue
+from mtqgledger.model.text import matches, normalise
+from mtqgledger.model.titles import bilingual
+
+Words = Mapping[str, tuple[str, ...]]  # code -> folded words naming it
+
+
+def source_words(catalogue: Catalogue) -> Words:
+    return {code: source.aliases for code, source in catalogue.sources.items() if source.aliases}
+
+
+def capital_words(catalogue: Catalogue) -> Words:
+    return {code: capital.aliases for code, capital in catalogue.capitals.items()
+            if capital.aliases}
+
+
+def all_words(*tables: Words) -> tuple[str, ...]:
+    return tuple(word for table in tables for words in table.values() for word in words)
+
+
+def first_named(labels: Iterable[str], words: Words) -> str | None:
+    """The code the first label naming one names (labels most general first)."""
+    for label in labels:
+        for code, keywords in words.items():
+            if matches(label, keywords):
+                return code
+    return None
+
+
+def named_in_title(lines: Sequence[str], words: Words) -> str | None:
+    """The one source (or capital type) the title lines name, or None if none or several."""
+    found = {code for code, keywords in words.items() if any(matches(t, keywords) for t in lines)}
+    return found.pop() if len(found) == 1 else None
+
+
+def program_in_title(lines: Sequence[str], catalogue: Catalogue) -> tuple[str, ...]:
+    """The programme a sheet's title names, so rows or columns may leave it out."""
+    folded_lines = [normalise(text) for text in lines]
+    # Longest title first: the 2026-2035 programme's title contains the older ones'.
+    for program in sorted(catalogue.programs.values(), key=lambda p: -len(p.title_vi)):
+        title = normalise(program.title_vi)
+        bare = title.removeprefix("chuong trinh mtqg ").removeprefix("chuong trinh ")
+        if any(title in line or (bare and bare in line) for line in folded_lines):
+            return program.path
+    return ()
+
+
+def read_source(text: str, catalogue: Catalogue) -> str:
+    """The source a cell names: its code, one of its words, or its title."""
+    if not text:
+        raise ValueError(bilingual("thiếu nguồn vốn",
+                                   "the Nguồn vốn cell is empty and the title names no source"))
+    folded = normalise(text)
+    for code in catalogue.sources:
+        if folded == code.lower():
+            return code
+    hits = {code for code, words in source_words(catalogue).items() if matches(text, words)}
+    if len(hits) == 1:
+        return hits.pop()
+    for code, source in catalogue.sources.items():
+        if folded in (normalise(source.title_vi), normalise(source.title_en)):
+            return code
+    known = ", ".join(f"{code} ({s.title_vi})" for code, s in catalogue.sources.items())
+    raise ValueError(bilingual(f"nguồn vốn '{text}' không rõ", f"unknown source; known: {known}"))
+
+
+def read_capital(text: str, catalogue: Catalogue) -> str:
+    """The capital type a cell names: its code or one of its words."""
+    if not text:
+        raise ValueError(bilingual("thiếu loại vốn", "the Loại vốn cell is empty and the title "
+                                                    "names no capital type"))
+    folded = normalise(text)
+    for code in catalogue.capitals:
+        if folded == code.lower():
+            return code
+    hits = {code for code, words in capital_words(catalogue).items() if matches(text, words)}
+    if len(hits) == 1:
+        return hits.pop()
+    known = ", ".join(f"{capital.short or code} / {capital.title_vi}"
+                      for code, capital in catalogue.capitals.items())
+    raise ValueError(bilingual(f"loại vốn '{text}' không rõ",
+                               f"unknown capital type; expected {known}"))

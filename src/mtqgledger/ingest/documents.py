@@ -1,0 +1,61 @@
+"""Which importer reads a document, and what it gives: the front door of every import.
+
+``mtqg import``, beangulp's command line (importers/import.py) and Fava's import
+page use the same beangulp importer classes; this module picks the one that
+identifies a file and asks it for the entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from beancount.core import data
+
+from mtqgledger.importers.base import WorkbookImporter
+from mtqgledger.importers.decision import DecisionImporter
+from mtqgledger.importers.treasury import TreasuryImporter
+from mtqgledger.importers.workbook import ImportProblem, read_workbook
+from mtqgledger.model.catalogue import Catalogue
+from mtqgledger.model.titles import bilingual
+
+# The options of `mtqg import` each importer takes.
+DECISION_OPTIONS = ("number", "date", "province", "plan_year", "source", "capital", "mapping")
+TREASURY_OPTIONS = ("province", "plan_year", "codes")
+
+
+@dataclass
+class SourceDocument:
+    path: Path
+    kind: str  # decision | treasury
+    entries: list[data.Transaction]
+    ignored_sheets: list[str] = field(default_factory=list)
+
+
+def importers_for(catalogue: Catalogue, options: dict) -> list[WorkbookImporter]:
+    """The importers of the books' catalogue, with the options the user gave."""
+    def chosen(keys: Sequence[str]) -> dict:
+        return {key: options[key] for key in keys if options.get(key) is not None}
+
+    return [DecisionImporter(catalogue, **chosen(DECISION_OPTIONS)),
+            TreasuryImporter(catalogue, **chosen(TREASURY_OPTIONS))]
+
+
+def identify(path: Path, importers: Sequence[WorkbookImporter]) -> WorkbookImporter:
+    """The importer of a document; anything else is refused with the reason."""
+    read_workbook(path)  # raises a clear ImportProblem for a file that is not a workbook
+    for importer in importers:
+        if importer.identify(str(path)):
+            return importer
+    raise ImportProblem(path, bilingual(
+        "không nhận ra loại tài liệu: không phải phụ lục quyết định giao vốn (STT, Nội dung, "
+        "cột theo nguồn vốn / loại vốn, tiêu đề 'Quyết định số …') cũng không phải bảng kê Kho "
+        "bạc (Ngày, Số chứng từ, Nghiệp vụ, Số tiền)", "unrecognised document"))
+
+
+def read_document(path: Path, importers: Sequence[WorkbookImporter],
+                  existing: Sequence[data.Directive]) -> SourceDocument:
+    importer = identify(path, importers)
+    result = importer.read(str(path), existing)
+    return SourceDocument(path, importer.code, result.entries, result.ignored)
