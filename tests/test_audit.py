@@ -139,7 +139,7 @@ def test_information_sheet(sample_book, sample):
     assert by_label["Sổ"] == str(SAMPLE)
     assert by_label["Đến ngày"] == "14/11/2025"
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", by_label["Thời điểm lập"])
-    for package in ("mtqgledger", "beancount", "fava", "xlsxwriter", "python"):
+    for package in ("mtqgledger", "beancount", "fava", "openpyxl", "python"):
         assert by_label[package]
     assert by_label["Số bút toán trong kỳ = số dòng Nhật ký"] == \
         len(postings_in(sample[0], until=AS_OF))

@@ -90,7 +90,7 @@ def info_sheet(options_map: dict, ledger: Path | None, period: Period, counts: d
         ("mtqgledger", __version__),
         ("beancount", _version("beancount")),
         ("fava", _version("fava")),
-        ("xlsxwriter", _version("xlsxwriter")),
+        ("openpyxl", _version("openpyxl")),
         ("python", platform.python_version()),
         ("Số giao dịch trong kỳ (transactions)", counts["transactions"]),
         ("Số bút toán trong kỳ = số dòng Nhật ký (postings)", counts["postings"]),

@@ -131,36 +131,36 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
 def write_xlsx(report: DisbursementReport, target: Path) -> None:
     """One plain sheet of every row, amounts in đồng; the quarterly workbook is separate."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+
+    from mtqgledger.outputs.xlsx import NUMBER_FORMATS, header_row, set_widths
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Giải ngân"
     for number, text in enumerate(heading(report).splitlines(), start=1):
         sheet.cell(number, 1, text).font = Font(bold=number == 1)
-    header_row = sheet.max_row + 2
-    headers = ["Cấp", "Tỉnh", "Chương trình", "Dự án", "Tiểu dự án", "Nguồn", "Loại vốn",
-               "Năm KH", "Nội dung", "Kế hoạch", "Đã thanh toán", "Tạm ứng chưa thu hồi",
-               "Giải ngân", "Còn lại", "Tỷ lệ GN", "Tỷ lệ thanh toán"]
-    for column, text in enumerate(headers, start=1):
-        cell = sheet.cell(header_row, column, text)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    first = sheet.max_row + 2
+    header_row(sheet, first, XLSX_HEADERS)
     for offset, row in enumerate(report.rows, start=1):
         values = [row.level, row.province, row.program, row.project, row.subproject,
                   row.source, row.capital, row.plan_year, row.title, row.plan, row.payments,
                   row.advances, row.disbursed, row.remaining,
                   _rounded_ratio(row.ratio), _rounded_ratio(row.ratio_paid)]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(header_row + offset, column, value)
+            cell = sheet.cell(first + offset, column, value)
             if 10 <= column <= 14:
-                cell.number_format = "#,##0"
+                cell.number_format = NUMBER_FORMATS["amount"]
             elif column >= 15:
-                cell.number_format = "0.0%"
-    widths = (10, 10, 10, 8, 10, 8, 8, 8, 60, *[20] * 5, 10, 10)
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(header_row + 1, 10)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(widths))}{sheet.max_row}"
+                cell.number_format = NUMBER_FORMATS["ratio"]
+    set_widths(sheet, XLSX_WIDTHS)
+    sheet.freeze_panes = sheet.cell(first + 1, 10)
+    sheet.auto_filter.ref = f"A{first}:{get_column_letter(len(XLSX_WIDTHS))}{sheet.max_row}"
     book.save(target)
+
+
+XLSX_HEADERS = ("Cấp", "Tỉnh", "Chương trình", "Dự án", "Tiểu dự án", "Nguồn", "Loại vốn",
+                "Năm KH", "Nội dung", "Kế hoạch", "Đã thanh toán", "Tạm ứng chưa thu hồi",
+                "Giải ngân", "Còn lại", "Tỷ lệ GN", "Tỷ lệ thanh toán")
+XLSX_WIDTHS = (10, 10, 10, 8, 10, 8, 8, 8, 60, *[20] * 5, 10, 10)

@@ -13,22 +13,24 @@ from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mtqgledger.figures.quarterly import FormLine, QuarterlyReport
 from mtqgledger.model.titles import lower_first
 from mtqgledger.outputs import quarterly_layout as layout
+from mtqgledger.outputs.xlsx import (
+    AMOUNT_FORMATS,
+    BEHIND_FILL,
+    BORDER,
+    CENTRE,
+    HEADER_FILL,
+    NUMBER_FORMATS,
+)
 
-AMOUNT_FORMATS = {"dong": "#,##0", "trieu": "#,##0.000,,"}
 UNIT_LINES = {"dong": "Đơn vị tính: đồng", "trieu": "Đơn vị tính: triệu đồng"}
-RATIO_FORMAT = "0.0%"
-BEHIND = PatternFill("solid", fgColor="FCE4D6")
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_THIN = Side(style="thin", color="808080")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+RATIO_FORMAT = NUMBER_FORMATS["ratio"]
 HEADER_TOP = 8  # first header row; rows above hold the heading block
 _INDENT = {"total": 0, "province": 0, "program": 0, "project": 1, "subproject": 2}
 
@@ -123,7 +125,7 @@ def _lines(sheet: Worksheet, report: QuarterlyReport, cols: list[layout.Column],
             elif column.kind == "ratio":
                 cell.number_format = RATIO_FORMAT
             if line.pace.behind:
-                cell.fill = BEHIND
+                cell.fill = BEHIND_FILL
         level = line.row.level
         # Excel does not grow a row for wrapped text written by a program: size it here.
         title_lines = -(-len(str(sheet.cell(row, 2).value)) // int(cols[1].width * 1.1))

@@ -1,10 +1,10 @@
-"""Excel workbooks with very long sheets: xlsxwriter writes the frame, rows go in as XML.
+"""Excel workbooks with very long sheets: openpyxl writes the frame, rows go in as XML.
 
 xlsxwriter (even in ``constant_memory`` mode) and openpyxl's write-only mode
 spend 10–15 µs on each cell; an audit journal of 300,000 postings has millions
-of cells. Here xlsxwriter writes everything but the data rows: the styles, each
-sheet's bold header row, column widths and number formats, frozen header and
-autofilter. The data rows are rendered straight to SpreadsheetML (inline
+of cells. Here openpyxl (mtqgledger.outputs.xlsx) writes everything but the data
+rows: the styles, each sheet's bold header row, column widths, frozen header
+and autofilter. The data rows are rendered straight to SpreadsheetML (inline
 strings, so no shared-string table) and streamed into the zip in place of the
 frame's empty sheet body, compressed by a second thread.
 
@@ -26,10 +26,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from mtqgledger.model.titles import bilingual
+from mtqgledger.outputs.xlsx import NUMBER_FORMATS, header_row, set_widths
+
 MAX_ROWS = 1_048_576  # Excel's limit, header included
 MAX_TEXT = 32_767  # characters Excel keeps in one cell
-NUMBER_FORMATS = {"text": None, "amount": "#,##0", "ratio": "0.0%", "integer": "0",
-                  "date": "dd/mm/yyyy", "datetime": "dd/mm/yyyy hh:mm"}
 _EXCEL_EPOCH = datetime.date(1899, 12, 30).toordinal()
 _CHUNK = 2000  # rows joined into one write into the zip
 
@@ -155,43 +158,52 @@ class CellWriter:
         return b'<row r="%d">%b</row>' % (number, values)
 
 
-def column_name(index: int) -> str:
-    """Excel's name of a 0-based column: 0 -> A, 26 -> AA."""
-    name = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        name = chr(65 + remainder) + name
-    return name
+_STYLE_ROW = re.compile(rb'<row r="2"[^>]*>.*?</row>', re.DOTALL)
+_STYLED_CELL = re.compile(rb'<c r="([A-Z]+)2"(?: s="(\d+)")?')
 
 
-def _frame(sheets: Sequence[Sheet], title: str) -> tuple[bytes, dict[str, int]]:
-    """The workbook without data rows, and the style index of each column kind."""
-    import xlsxwriter
+def _frame(sheets: Sequence[Sheet], title: str) -> tuple[dict[str, bytes], dict[str, int]]:
+    """Each sheet's XML without data rows, by zip member, the rest of the workbook under
+    the other names; and the style index of each column kind.
 
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    book.set_properties({"title": title})
-    formats = {kind: book.add_format({"num_format": code}) if code else None
-               for kind, code in NUMBER_FORMATS.items()}
-    header = book.add_format({"bold": True, "text_wrap": True, "valign": "vcenter",
-                              "bg_color": "#DDEBF7", "bottom": 1})
+    The frame is written by openpyxl with a row 2 whose cells carry each column's
+    number format: the style index openpyxl gave each is read back, and that row
+    taken out again.
+    """
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    book.properties.title = title
     for sheet in sheets:
         if sheet.row_count + 1 > MAX_ROWS:
-            raise ValueError(f"sheet {sheet.name}: {sheet.row_count} dòng, quá giới hạn "
-                             f"{MAX_ROWS - 1} của Excel (more rows than Excel allows)")
-        page = book.add_worksheet(sheet.name)
-        for number, column in enumerate(sheet.columns):
-            # The column's format also makes xlsxwriter write that style into styles.xml.
-            page.set_column(number, number, column.width, formats[column.kind])
-            page.write_string(0, number, column.title, header)
-        page.set_row(0, 32)
-        page.freeze_panes(1, 0)
+            raise ValueError(bilingual(f"sheet {sheet.name}: {sheet.row_count} dòng, quá giới "
+                                       f"hạn {MAX_ROWS - 1} dòng của Excel",
+                                       "more rows than Excel allows"))
+        page = book.create_sheet(sheet.name)
+        header_row(page, 1, [column.title for column in sheet.columns], fill=True)
+        set_widths(page, [column.width for column in sheet.columns])
+        for number, column in enumerate(sheet.columns, start=1):
+            page.cell(2, number).number_format = NUMBER_FORMATS[column.kind]
+        page.row_dimensions[1].height = 32
+        page.freeze_panes = "A2"
         filtered = sheet.row_count if sheet.filtered_rows is None else sheet.filtered_rows
-        page.autofilter(0, 0, filtered, len(sheet.columns) - 1)
-    book.close()
-    styles = {kind: fmt.xf_index if fmt is not None else 0 for kind, fmt in formats.items()}
-    return buffer.getvalue(), styles
+        page.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{filtered + 1}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    styles: dict[str, int] = {}
+    members: dict[str, bytes] = {}
+    with zipfile.ZipFile(buffer) as frame:
+        for info in frame.infolist():
+            members[info.filename] = frame.read(info)
+    for number, sheet in enumerate(sheets, start=1):
+        name = f"xl/worksheets/sheet{number}.xml"
+        row = _STYLE_ROW.search(members[name])
+        for letter, style in _STYLED_CELL.findall(row.group(0)) if row else ():
+            kind = sheet.columns[column_index_from_string(letter.decode()) - 1].kind
+            styles[kind] = int(style or 0)
+        members[name] = _STYLE_ROW.sub(b"", members[name], count=1)
+    return members, {kind: styles.get(kind, 0) for kind in NUMBER_FORMATS}
 
 
 class _Compressor:
@@ -228,7 +240,7 @@ def _write_sheet(target: zipfile.ZipFile, name: str, frame: bytes, sheet: Sheet,
                  cells: CellWriter) -> None:
     """The frame's sheet XML with the data rows streamed in after the header row."""
     head, tail = frame.split(b"</sheetData>")
-    last = f"{column_name(len(sheet.columns) - 1)}{sheet.row_count + 1}"
+    last = f"{get_column_letter(len(sheet.columns))}{sheet.row_count + 1}"
     head = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>'.encode(), head)
     written = 0
     with target.open(name, "w") as handle:
@@ -251,16 +263,14 @@ def _write_sheet(target: zipfile.ZipFile, name: str, frame: bytes, sheet: Sheet,
 
 def write_workbook(sheets: Sequence[Sheet], output: Path | BinaryIO, title: str = "") -> None:
     """Write ``sheets`` to ``output`` (a path or a binary file object)."""
-    frame, styles = _frame(sheets, title)
+    members, styles = _frame(sheets, title)
     cells = CellWriter(styles)
     bodies = {f"xl/worksheets/sheet{number}.xml": sheet
               for number, sheet in enumerate(sheets, start=1)}
-    with zipfile.ZipFile(io.BytesIO(frame)) as source, \
-            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            sheet = bodies.get(info.filename)
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members.items():
+            sheet = bodies.get(name)
             if sheet is None:
-                target.writestr(info, data, zipfile.ZIP_DEFLATED)
+                target.writestr(name, data, zipfile.ZIP_DEFLATED)
             else:
-                _write_sheet(target, info.filename, data, sheet, cells)
+                _write_sheet(target, name, data, sheet, cells)
