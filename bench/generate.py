@@ -25,8 +25,8 @@ provenance (``decision`` + ``decision_date`` or ``voucher``), so the books pass
 ``bean-check`` with the strict budget-rule plugin. One large investment line per year gets
 an allocation and a payment above 10^12 đồng, so national totals exceed 10^13.
 
-The text is written directly (no Beancount objects), which keeps 300k transactions to a
-few seconds.
+Postings follow mtqgledger.model.postings and the text is written by
+mtqgledger.outputs.beancount_text, as ``mtqg import`` writes it.
 """
 
 from __future__ import annotations
@@ -37,12 +37,18 @@ import math
 import random
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
-from mtqgledger.model.accounts import ROOT_TITLES, Line, Root
-from mtqgledger.model.catalogue import Catalogue, load_catalogue
-from mtqgledger.model.titles import line_title
+from beancount.core import amount as amounts
+from beancount.core import data
+
+from mtqgledger.model import postings as patterns
+from mtqgledger.model.accounts import Line, Root
+from mtqgledger.model.catalogue import Catalogue
+from mtqgledger.model.catalogue_files import load_catalogue
+from mtqgledger.outputs.beancount_text import format_entries, format_transaction, open_entries
 from mtqgledger.outputs.newbooks import lines_for
 
 PROGRAMS = ("GNBV", "DTTS", "NTM")
@@ -85,13 +91,8 @@ class LineState:
     """One active line: its account names and the balances the rules watch."""
 
     line: Line
-    title: str
     appropriation: int = 0
     advance: int = 0
-    accounts: dict[Root, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.accounts = {root: self.line.account(root) for root in Root}
 
 
 class Books:
@@ -104,23 +105,22 @@ class Books:
         self.plan_total = 0
         self.disbursed_total = 0
 
-    def transaction(self, day: datetime.date, payee: str, narration: str, meta: dict[str, str],
+    def transaction(self, day: datetime.date, payee: str, narration: str, meta: dict,
                     postings: list[tuple[str, int]], kind: str) -> None:
-        lines = [f'{day} * "{payee}" "{narration}"\n']
-        lines.extend(f"  {key}: {value}\n" for key, value in meta.items())
-        lines.append(f'  kind: "{kind}"\n')
         total = 0
-        for account, amount in postings:
-            lines.append(f"  {account}  {amount} VND\n")
-            total += amount
-            self.max_amount = max(self.max_amount, abs(amount))
-            if account.startswith("Income:Allocated:"):
-                self.plan_total -= amount
-            elif account.startswith("Expenses:Disbursed:"):
-                self.disbursed_total += amount
+        for account, value in postings:
+            total += value
+            self.max_amount = max(self.max_amount, abs(value))
+            if account.startswith(Root.ALLOCATED.value):
+                self.plan_total -= value
+            elif account.startswith(Root.DISBURSED.value):
+                self.disbursed_total += value
         assert total == 0, (day, narration, postings)
-        lines.append("\n")
-        self.parts.append("".join(lines))
+        entry = data.Transaction(
+            {**meta, "kind": kind}, day, "*", payee, narration, frozenset(), frozenset(),
+            [data.Posting(account, amounts.Amount(Decimal(value), "VND"), None, None, None, None)
+             for account, value in postings])
+        self.parts.append(format_transaction(entry) + "\n")
         self.kinds[kind] += 1
 
 
@@ -186,16 +186,16 @@ class Generator:
 
     # -- provenance ------------------------------------------------------------------------
 
-    def voucher(self, province: str, year: int) -> dict[str, str]:
+    def voucher(self, province: str, year: int) -> dict[str, object]:
         self.voucher_seq[province, year] += 1
         number = self.voucher_seq[province, year]
-        return {"voucher": f'"KB-{province}-{year % 100:02d}-{number:06d}"'}
+        return {"voucher": f"KB-{province}-{year % 100:02d}-{number:06d}"}
 
-    def decision(self, province: str, day: datetime.date) -> dict[str, str]:
+    def decision(self, province: str, day: datetime.date) -> dict[str, object]:
         self.decision_seq[province, day.year] += 1
         signed = day - datetime.timedelta(days=self.rng.randint(1, 5))
-        return {"decision": f'"{self.decision_seq[province, day.year]}/QĐ-UBND"',
-                "decision_date": str(signed)}
+        return {"decision": f"{self.decision_seq[province, day.year]}/QĐ-UBND",
+                "decision_date": signed}
 
     # -- lines -----------------------------------------------------------------------------
 
@@ -212,15 +212,12 @@ class Generator:
         states = []
         for index in chosen:
             line, _ = candidates[index]
-            title = line_title(self.catalogue, line)
-            state = LineState(line, title)
+            state = LineState(line)
             states.append(state)
             if big and index == big_index:
                 self.big = state
-            for root in Root:
-                self.opens.append(f"{year}-01-01 open {state.accounts[root]} VND\n"
-                                  f'  name: "{title}"\n'
-                                  f'  role: "{ROOT_TITLES[root]}"\n\n')
+            self.opens.append(format_entries(open_entries(line, self.catalogue,
+                                                          datetime.date(year, 1, 1))) + "\n")
         return states
 
     # -- transactions ----------------------------------------------------------------------
@@ -229,8 +226,7 @@ class Generator:
                  grants: list[tuple[LineState, int]], kind: str) -> None:
         postings = []
         for state, value in grants:
-            postings.append((state.accounts[Root.APPROPRIATION], value))
-            postings.append((state.accounts[Root.ALLOCATED], -value))
+            postings += patterns.ALLOCATION.postings(state.line, value)
             state.appropriation += value
         self.books.transaction(day, f"UBND tỉnh {title}", narration,
                                self.decision(province, day), postings, kind)
@@ -242,45 +238,40 @@ class Generator:
             return False
         source.appropriation -= moved
         target.appropriation += moved
-        postings = [(source.accounts[Root.ALLOCATED], moved),
-                    (source.accounts[Root.APPROPRIATION], -moved),
-                    (target.accounts[Root.APPROPRIATION], moved),
-                    (target.accounts[Root.ALLOCATED], -moved)]
         self.books.transaction(day, f"UBND tỉnh {title}",
                                f"Điều chỉnh kế hoạch vốn năm {day.year} giữa các dự án",
-                               self.decision(province, day), postings, "dieu-chinh")
+                               self.decision(province, day),
+                               patterns.adjustment(source.line, target.line, moved),
+                               patterns.ADJUSTMENT_CODE)
         return True
 
     def spend(self, day: datetime.date, province: str, state: LineState,
               forced: int | None = None) -> bool:
         """One treasury movement on a line; False when the line has nothing left to move."""
         rng = self.rng
-        accounts = state.accounts
+        line = state.line
         payee = rng.choice(PAYEES)
         work = rng.choice(WORKS)
         contract = rng.randrange(1, 999)
         roll = rng.random()
         if forced is not None:
-            postings = [(accounts[Root.DISBURSED], forced),
-                        (accounts[Root.APPROPRIATION], -forced)]
+            postings = patterns.PAYMENT.postings(line, forced)
             state.appropriation -= forced
-            kind, text = "thanh-toan", f"Thanh toán khối lượng hoàn thành công trình {work}"
+            kind, text = patterns.PAYMENT, f"Thanh toán khối lượng hoàn thành công trình {work}"
         elif state.advance > 0 and roll < 0.2:
             settled = state.advance if rng.random() < 0.5 else max(
                 1, int(state.advance * rng.uniform(0.2, 0.9)))
             state.advance -= settled
-            postings = [(accounts[Root.DISBURSED], settled), (accounts[Root.ADVANCE], -settled)]
-            kind, text = "thu-hoi-tam-ung", f"Thu hồi tạm ứng hợp đồng số {contract} – {work}"
+            postings = patterns.SETTLEMENT.postings(line, settled)
+            kind, text = patterns.SETTLEMENT, f"Thu hồi tạm ứng hợp đồng số {contract} – {work}"
         elif state.advance > 0 and roll < 0.35:
             settled = max(1, int(state.advance * rng.uniform(0.3, 1.0)))
             extra = min(amount(rng), state.appropriation)
             state.advance -= settled
             state.appropriation -= extra
-            postings = [(accounts[Root.DISBURSED], settled + extra),
-                        (accounts[Root.ADVANCE], -settled)]
-            if extra:
-                postings.append((accounts[Root.APPROPRIATION], -extra))
-            kind, text = "thanh-toan", f"Thanh toán khối lượng hoàn thành, thu hồi tạm ứng – {work}"
+            postings = patterns.payment(line, settled + extra, recovered=settled)
+            kind, text = patterns.PAYMENT, \
+                f"Thanh toán khối lượng hoàn thành, thu hồi tạm ứng – {work}"
         else:
             value = min(amount(rng), state.appropriation)
             if value < MIN_AMOUNT:
@@ -288,15 +279,12 @@ class Generator:
             state.appropriation -= value
             if roll < 0.6:
                 state.advance += value
-                postings = [(accounts[Root.ADVANCE], value),
-                            (accounts[Root.APPROPRIATION], -value)]
-                kind, text = "tam-ung", f"Tạm ứng hợp đồng số {contract} – {work}"
+                kind, text = patterns.ADVANCE, f"Tạm ứng hợp đồng số {contract} – {work}"
             else:
-                postings = [(accounts[Root.DISBURSED], value),
-                            (accounts[Root.APPROPRIATION], -value)]
-                kind, text = "thanh-toan", f"Thanh toán khối lượng hoàn thành – {work}"
+                kind, text = patterns.PAYMENT, f"Thanh toán khối lượng hoàn thành – {work}"
+            postings = kind.postings(line, value)
         self.books.transaction(day, payee, text, self.voucher(province, day.year), postings,
-                               kind)
+                               kind.code)
         return True
 
     # -- a plan year -----------------------------------------------------------------------
@@ -338,11 +326,12 @@ class Generator:
                 program_title = self.catalogue.title([program])
                 narration = f"Giao kế hoạch vốn năm {year} – {program_title}"
                 if grants:
-                    self.allocate(day, province, title, narration, grants, "giao")
+                    self.allocate(day, province, title, narration, grants,
+                                  patterns.ALLOCATION.code)
                 else:  # no active line in this programme: allocate to any line instead
                     state = rng.choice(lines[index])
                     self.allocate(day, province, title, narration,
-                                  [(state, round_million(scales[index]))], "giao")
+                                  [(state, round_million(scales[index]))], patterns.ALLOCATION.code)
 
         big_done = False
         first = datetime.date(year, 1, 15)
@@ -380,7 +369,8 @@ class Generator:
         grants = [(state, round_million(scale * rng.uniform(0.05, 0.25)))
                   for state in rng.sample(states, min(len(states), rng.choice((1, 1, 2, 3))))]
         self.allocate(day, province, title,
-                      f"Bổ sung dự toán vốn năm {day.year} cho các dự án", grants, "bo-sung")
+                      f"Bổ sung dự toán vốn năm {day.year} cho các dự án", grants,
+                      patterns.TOP_UP.code)
 
     def run(self) -> str:
         initial = len(self.provinces) * len(PROGRAMS) * len(YEARS)

@@ -1,10 +1,20 @@
-"""Small builders of ledger text for tests, in the account model of docs/accounts.md."""
+"""Small builders of ledger text for tests, in the account model of docs/accounts.md.
+
+Every transaction takes its postings from mtqgledger.model.postings and its text
+from mtqgledger.outputs.beancount_text, as the importers do.
+"""
 
 from __future__ import annotations
 
-from beancount import loader
+import datetime
+from decimal import Decimal
 
-from mtqgledger.model.accounts import Root
+from beancount import loader
+from beancount.core import amount, data
+
+from mtqgledger.model import postings
+from mtqgledger.model.accounts import Line, Root, parse_account
+from mtqgledger.outputs.beancount_text import format_transaction
 
 HEADER = """option "operating_currency" "VND"
 plugin "mtqgledger.plugins.budget_rules"
@@ -16,42 +26,61 @@ TDA2_SN = "LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025"
 OLD_DTPT = "LaiChau:GNBV:DA1:TDA1:NSTW:DTPT:Y2024"
 
 
+def line_of(name: str) -> Line:
+    """The line an account name without its root stands for."""
+    return parse_account(f"{Root.ALLOCATED.value}:{name}")[1]
+
+
+def transaction(day: str, narration: str, meta: dict[str, object],
+                pairs: list[tuple[str, int]]) -> str:
+    entry = data.Transaction(
+        meta, datetime.date.fromisoformat(day), "*", None, narration, frozenset(), frozenset(),
+        [data.Posting(account, amount.Amount(Decimal(number), "VND"), None, None, None, None)
+         for account, number in pairs])
+    return format_transaction(entry)
+
+
 def opens(*lines: str, day: str = "2024-01-01") -> str:
     return "".join(f"{day} open {root.value}:{line} VND\n" for line in lines for root in Root)
 
 
-def allocate(day: str, line: str, amount: int, decision: str = "1/QĐ-UBND") -> str:
-    return (f'{day} * "Giao kế hoạch vốn"\n  decision: "{decision}"\n  decision_date: {day}\n'
-            f"  Assets:Appropriation:{line}  {amount} VND\n"
-            f"  Income:Allocated:{line}  {-amount} VND\n")
+def decided(day: str, decision: str = "1/QĐ-UBND") -> dict[str, object]:
+    return {"decision": decision, "decision_date": datetime.date.fromisoformat(day)}
 
 
-def move(day: str, debit: str, credit: str, amount: int, voucher: str = "KB-1") -> str:
-    return (f'{day} * "Chứng từ kho bạc"\n  voucher: "{voucher}"\n'
-            f"  {debit}  {amount} VND\n  {credit}  {-amount} VND\n")
+def allocate(day: str, line: str, value: int, decision: str = "1/QĐ-UBND") -> str:
+    return transaction(day, "Giao kế hoạch vốn", decided(day, decision),
+                       postings.ALLOCATION.postings(line, value))
 
 
-def advance(day: str, line: str, amount: int) -> str:
-    return move(day, f"Assets:Advance:{line}", f"Assets:Appropriation:{line}", amount)
+def move(day: str, debit: str, credit: str, value: int, voucher: str = "KB-1") -> str:
+    return transaction(day, "Chứng từ kho bạc", {"voucher": voucher},
+                       [(debit, value), (credit, -value)])
 
 
-def pay(day: str, line: str, amount: int) -> str:
-    return move(day, f"Expenses:Disbursed:{line}", f"Assets:Appropriation:{line}", amount)
+def treasury(kind: postings.Kind, day: str, line: str, value: int) -> str:
+    return transaction(day, "Chứng từ kho bạc", {"voucher": "KB-1"},
+                       kind.postings(line, value))
 
 
-def settle(day: str, line: str, amount: int) -> str:
-    return move(day, f"Expenses:Disbursed:{line}", f"Assets:Advance:{line}", amount)
+def advance(day: str, line: str, value: int) -> str:
+    return treasury(postings.ADVANCE, day, line, value)
 
 
-def extend(day: str, line: str, year: int, amount: int, extend_to: str | None = None) -> str:
-    target = f"{line}:K{year}"
-    meta = f"  extend_to: {extend_to}\n" if extend_to else ""
-    return (f'{day} * "Kéo dài kế hoạch vốn"\n  decision: "9/QĐ-UBND"\n'
-            f"  decision_date: {day}\n{meta}"
-            f"  Income:Allocated:{line}  {amount} VND\n"
-            f"  Income:Allocated:{target}  {-amount} VND\n"
-            f"  Assets:Appropriation:{target}  {amount} VND\n"
-            f"  Assets:Appropriation:{line}  {-amount} VND\n")
+def pay(day: str, line: str, value: int) -> str:
+    return treasury(postings.PAYMENT, day, line, value)
+
+
+def settle(day: str, line: str, value: int) -> str:
+    return treasury(postings.SETTLEMENT, day, line, value)
+
+
+def extend(day: str, line: str, year: int, value: int, extend_to: str | None = None) -> str:
+    meta = decided(day, "9/QĐ-UBND")
+    if extend_to:
+        meta["extend_to"] = datetime.date.fromisoformat(extend_to)
+    return transaction(day, "Kéo dài kế hoạch vốn", meta,
+                       postings.extension(line_of(line), year, value))
 
 
 def load(*parts: str):

@@ -15,9 +15,9 @@ from markupsafe import Markup
 
 from mtqgledger.fava_ext.rows import UNIT_LABELS, Links, RowView, build_rows, row_id
 from mtqgledger.fava_ext.settings import Settings
-from mtqgledger.figures.disbursement import DisbursementReport
-from mtqgledger.figures.pace import TARGET, pace_of
-from mtqgledger.model.titles import budget_year_heading
+from mtqgledger.figures.disbursement import DisbursementReport, ReportRow
+from mtqgledger.figures.pace import TARGET, Pace, pace_of
+from mtqgledger.model.titles import ROMAN_QUARTERS, budget_year_heading
 from mtqgledger.outputs import svg
 from mtqgledger.outputs.formatting import format_amount, format_date, format_ratio
 
@@ -75,6 +75,59 @@ def _bars(report: DisbursementReport, views: list[RowView]) -> tuple[list[svg.Ba
     return bars, title
 
 
+def _heading(settings: Settings, unit: str) -> list[str]:
+    year = budget_year_heading(settings.year) if settings.year is not None else \
+        "Tất cả các năm kế hoạch"
+    return [year, f"Số liệu đến hết ngày {format_date(settings.as_of)}",
+            f"Đơn vị: {UNIT_LABELS[unit]}"]
+
+
+def _kpis(total: ReportRow, pace: Pace | None, unit: str, behind: int, leaves: int,
+          target: Decimal) -> list[tuple[str, str, str]]:
+    """The figures above the table: plan, disbursed, ratio, remaining, pace, lines behind."""
+    kpis = [("Kế hoạch", format_amount(total.plan, unit), UNIT_LABELS[unit]),
+            ("Giải ngân", format_amount(total.disbursed, unit),
+             f"thanh toán {format_amount(total.payments, unit)} + tạm ứng "
+             f"{format_amount(total.advances, unit)}"),
+            ("Tỷ lệ giải ngân", format_ratio(total.ratio),
+             f"chỉ thanh toán {format_ratio(total.ratio_paid)}"),
+            ("Còn lại", format_amount(total.remaining, unit), UNIT_LABELS[unit])]
+    if pace is not None:
+        kpis.append(("Dự kiến đến hạn", format_ratio(pace.projected_ratio),
+                     f"hạn {format_date(pace.deadline)}, mục tiêu {format_ratio(target, 0)}"))
+    kpis.append(("Chậm tiến độ", f"{behind}/{leaves}",
+                 "dự án, tiểu dự án dự kiến không đạt mục tiêu"))
+    return kpis
+
+
+Choice = tuple[str, str, bool]  # (label, URL, chosen now)
+
+
+def _choices(settings: Settings, unit: str, years: Sequence[int], provinces: Sequence[str],
+             links: Links) -> dict[str, list[Choice]]:
+    """The links of the page's selectors and downloads: plan year, unit, province, quarter."""
+    year_choices = [(str(year), str(year)) for year in years] + [("all", "Tất cả")]
+    current_year = "all" if settings.year is None else str(settings.year)
+    if current_year not in {value for value, _ in year_choices}:
+        year_choices.insert(0, (current_year, current_year))
+    quarter_year = settings.year or settings.as_of.year
+    current_quarter = (settings.as_of.month - 1) // 3 + 1 \
+        if settings.as_of.year == quarter_year else 4
+    province_choices = [(None, ""), *((p, p) for p in provinces)] if len(provinces) > 1 else []
+    return {
+        "year_links": [(label, links.page(**settings.params(year=value)), value == current_year)
+                       for value, label in year_choices],
+        "unit_links": [(label, links.page(**settings.params(unit=value)), value == unit)
+                       for value, label in UNIT_LABELS.items()],
+        "province_links": [(label or "Tất cả", links.page(**settings.params(province=value)),
+                            value == settings.province) for value, label in province_choices],
+        "quarters": [(f"Quý {ROMAN_QUARTERS[number]}/{quarter_year}",
+                      links.endpoint("quarterly", **settings.params(unit=unit),
+                                     quarter=f"{quarter_year}Q{number}"),
+                      number == current_quarter) for number in range(1, 5)],
+    }
+
+
 def build_page(report: DisbursementReport, settings: Settings, *, years: Sequence[int],
                provinces: Sequence[str], links: Links,
                curve: Sequence[svg.Point] = (),
@@ -90,59 +143,20 @@ def build_page(report: DisbursementReport, settings: Settings, *, years: Sequenc
     leaves = [view for view in views if view.is_leaf]
     behind = sorted((view for view in leaves if view.state == "behind"),
                     key=lambda view: view.sort_key)
-    heading = []
-    if settings.year is not None:
-        heading.append(budget_year_heading(settings.year))
-    else:
-        heading.append("Tất cả các năm kế hoạch")
-    heading.append(f"Số liệu đến hết ngày {format_date(settings.as_of)}")
-    heading.append(f"Đơn vị: {UNIT_LABELS[unit]}")
-    kpis = []
     pace = None
-    if total is not None:
-        kpis = [("Kế hoạch", format_amount(total.plan, unit), UNIT_LABELS[unit]),
-                ("Giải ngân", format_amount(total.disbursed, unit),
-                 f"thanh toán {format_amount(total.payments, unit)} + tạm ứng "
-                 f"{format_amount(total.advances, unit)}"),
-                ("Tỷ lệ giải ngân", format_ratio(total.ratio),
-                 f"chỉ thanh toán {format_ratio(total.ratio_paid)}"),
-                ("Còn lại", format_amount(total.remaining, unit), UNIT_LABELS[unit])]
-        if settings.year is not None and total.plan > 0:
-            pace = pace_of(report, total, settings.as_of, target=target)
-            kpis.append(("Dự kiến đến hạn", format_ratio(pace.projected_ratio),
-                         f"hạn {format_date(pace.deadline)}, mục tiêu "
-                         f"{format_ratio(target, 0)}"))
-        kpis.append(("Chậm tiến độ", f"{len(behind)}/{len(leaves)}",
-                     "dự án, tiểu dự án dự kiến không đạt mục tiêu"))
+    if total is not None and settings.year is not None and total.plan > 0:
+        pace = pace_of(report, total, settings.as_of, target=target)
+    kpis = _kpis(total, pace, unit, len(behind), len(leaves), target) if total else []
     bars, bar_title = _bars(report, views)
     curve_svg = None
     if total is not None and pace is not None and settings.as_of.year >= settings.year:
         last = svg.Point(min(settings.as_of, pace.deadline), total.plan, total.disbursed)
         curve_svg = svg.cumulative_curve([*curve, last], datetime.date(settings.year, 1, 1),
-                                            pace.deadline, target, pace.projected_ratio)
-    year_choices = [(str(year), str(year)) for year in years] + [("all", "Tất cả")]
-    current_year = "all" if settings.year is None else str(settings.year)
-    if current_year not in {value for value, _ in year_choices}:
-        year_choices.insert(0, (current_year, current_year))
-    quarter_year = settings.year or settings.as_of.year
-    current_quarter = (settings.as_of.month - 1) // 3 + 1 \
-        if settings.as_of.year == quarter_year else 4
+                                         pace.deadline, target, pace.projected_ratio)
     return Page(
-        settings=settings, unit=unit, heading=heading, rows=views, kpis=kpis,
+        settings=settings, unit=unit, heading=_heading(settings, unit), rows=views, kpis=kpis,
         behind=behind[:BEHIND_SHOWN], behind_more=max(len(behind) - BEHIND_SHOWN, 0),
-        leaves=len(leaves),
-        year_links=[(label, links.page(**settings.params(year=value)), value == current_year)
-                    for value, label in year_choices],
-        unit_links=[(label, links.page(**settings.params(unit=value)), value == unit)
-                    for value, label in UNIT_LABELS.items()],
-        province_links=[(label or "Tất cả", links.page(**settings.params(province=value)),
-                         value == settings.province)
-                        for value, label in [(None, ""), *((p, p) for p in provinces)]]
-        if len(provinces) > 1 else [],
-        quarters=[(f"Quý {['I', 'II', 'III', 'IV'][number - 1]}/{quarter_year}",
-                   links.endpoint("quarterly", **settings.params(unit=unit),
-                                  quarter=f"{quarter_year}Q{number}"),
-                   number == current_quarter) for number in range(1, 5)],
+        leaves=len(leaves), **_choices(settings, unit, years, provinces, links),
         audit_url=links.endpoint("audit", **settings.params()),
         bar_chart=svg.ratio_bars(bars, target) if bars else None,
         bar_chart_title=bar_title, curve=curve_svg)

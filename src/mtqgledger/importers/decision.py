@@ -32,6 +32,7 @@ from mtqgledger.importers.money import program_in_title
 from mtqgledger.importers.workbook import (
     ImportProblem,
     Sheet,
+    any_sheet,
     find_header_row,
     read_workbook,
     title_lines,
@@ -149,18 +150,15 @@ def read_decision(path: str | Path, catalogue: Catalogue, *,
     return result
 
 
+def _titled_appendix(sheet: Sheet) -> bool:
+    header = find_header_row(sheet, [STT, TITLE])
+    return bool(header) and any(matches(line, ("quyet dinh", "qd"))
+                                for line in title_lines(sheet, header))
+
+
 def looks_like_decision(path: str | Path) -> bool:
     """Cheap test used by identify(): a workbook with a 'Quyết định' title and a table."""
-    try:
-        sheets = read_workbook(path)
-    except ImportProblem:
-        return False
-    for sheet in sheets:
-        header = find_header_row(sheet, [STT, TITLE])
-        if header and any(matches(line, ("quyet dinh", "qd")) for line in
-                          title_lines(sheet, header)):
-            return True
-    return False
+    return any_sheet(path, _titled_appendix)
 
 
 class DecisionImporter(WorkbookImporter):

@@ -29,7 +29,7 @@ from mtqgledger.importers.statement_columns import AMOUNT, KIND, VOUCHER, find_h
 from mtqgledger.importers.statement_info import read_info
 from mtqgledger.importers.statement_lines import Resolver, advance_balances, load_codes
 from mtqgledger.importers.statement_rows import SheetReader, number_style_of
-from mtqgledger.importers.workbook import ImportProblem, read_workbook
+from mtqgledger.importers.workbook import ImportProblem, Sheet, any_sheet, read_workbook
 from mtqgledger.model.accounts import Root
 from mtqgledger.model.catalogue import Catalogue, LookupFailed
 from mtqgledger.model.titles import bilingual
@@ -84,20 +84,17 @@ def read_statement(path: str | Path, catalogue: Catalogue, *,
     return result
 
 
+def _statement_table(sheet: Sheet) -> bool:
+    header = find_header(sheet)
+    if header is None:
+        return False
+    index = read_columns(sheet, *header).index
+    return AMOUNT in index and (KIND in index or VOUCHER in index)
+
+
 def looks_like_statement(path: str | Path) -> bool:
     """Cheap test used by identify(): a header with Ngày, Số tiền and a kind or voucher."""
-    try:
-        sheets = read_workbook(path)
-    except ImportProblem:
-        return False
-    for sheet in sheets:
-        header = find_header(sheet)
-        if header is None:
-            continue
-        index = read_columns(sheet, *header).index
-        if AMOUNT in index and (KIND in index or VOUCHER in index):
-            return True
-    return False
+    return any_sheet(path, _statement_table)
 
 
 class TreasuryImporter(WorkbookImporter):

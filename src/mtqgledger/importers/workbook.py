@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,6 +98,15 @@ def read_workbook(path: str | Path) -> list[Sheet]:
                                             f"expected one of {', '.join(WORKBOOK_SUFFIXES)}"))
     status = path.stat()
     return list(_parse_workbook(path.resolve(), status.st_size, status.st_mtime_ns))
+
+
+def any_sheet(path: str | Path, test: Callable[[Sheet], bool]) -> bool:
+    """True if the file is a readable workbook with a sheet that passes ``test``."""
+    try:
+        sheets = read_workbook(path)
+    except ImportProblem:
+        return False
+    return any(test(sheet) for sheet in sheets)
 
 
 @functools.lru_cache(maxsize=3)

@@ -49,8 +49,10 @@ class Kind:
         """True if the movement takes money out of an outstanding advance."""
         return self.credit is Root.ADVANCE
 
-    def postings(self, line: Line, amount: int) -> list[Posting]:
-        return [(line.account(self.debit), amount), (line.account(self.credit), -amount)]
+    def postings(self, line: Line | str, amount: int) -> list[Posting]:
+        """The postings of ``amount`` on a line (or a line's name, checked or not)."""
+        name = line if isinstance(line, str) else line.name()
+        return [(f"{self.debit.value}:{name}", amount), (f"{self.credit.value}:{name}", -amount)]
 
 
 ALLOCATION = Kind("allocation", "giao", Root.APPROPRIATION, Root.ALLOCATED, "decision")
@@ -65,17 +67,15 @@ ADJUSTMENT_CODE = "dieu-chinh"
 EXTENSION_CODE = "keo-dai"
 
 
-def adjustment(source: Line, target: Line, amount: int) -> list[Posting]:
+def adjustment(source: Line | str, target: Line | str, amount: int) -> list[Posting]:
     """Điều chỉnh: ``amount`` of plan moves from ``source`` to ``target``."""
     return [*CANCELLATION.postings(source, amount), *ALLOCATION.postings(target, amount)]
 
 
 def extension(line: Line, year: int, amount: int) -> list[Posting]:
     """Kéo dài / chuyển nguồn: the line's unused ``amount`` and its plan move into ``year``."""
-    target = line.extended(year)
-    return [(line.account(Root.ALLOCATED), amount), (target.account(Root.ALLOCATED), -amount),
-            (target.account(Root.APPROPRIATION), amount),
-            (line.account(Root.APPROPRIATION), -amount)]
+    return [*CANCELLATION.postings(line, amount), *ALLOCATION.postings(line.extended(year),
+                                                                        amount)]
 
 
 def payment(line: Line, amount: int, recovered: int = 0) -> list[Posting]:

@@ -92,67 +92,97 @@ def _axis_label(amount: int) -> str:
     return format_amount(amount)
 
 
+@dataclass(frozen=True)
+class _Plot:
+    """The curve's drawing area: from 1 January to the deadline, from 0 to ``top_value``."""
+
+    start: datetime.date
+    days: int
+    top_value: int
+    width: float = 520.0
+    height: float = 230.0
+    left: float = 64.0
+    right: float = 12.0
+    top: float = 12.0
+    bottom: float = 36.0
+
+    def x(self, day: datetime.date) -> float:
+        return self.left + (self.width - self.left - self.right) * (day - self.start).days \
+            / self.days
+
+    def y(self, amount: int) -> float:
+        return self.top + (self.height - self.top - self.bottom) * (1 - amount / self.top_value)
+
+
+def _grid(plot: _Plot, step: int, deadline: datetime.date) -> list[str]:
+    """Amount lines with their labels, and a line and label a month."""
+    parts = []
+    for value in range(0, plot.top_value + 1, step):
+        y = _num(plot.y(value))
+        parts.append(f'<line class="grid" x1="{_num(plot.left)}" y1="{y}" '
+                     f'x2="{_num(plot.width - plot.right)}" y2="{y}"/>'
+                     f'<text class="axis" x="{_num(plot.left - 6)}" y="{_num(plot.y(value) + 4)}" '
+                     f'text-anchor="end">{escape(_axis_label(value))}</text>')
+    month = datetime.date(plot.start.year, plot.start.month, 1)
+    while month <= deadline:
+        x = plot.x(month)
+        parts.append(f'<text class="axis" x="{_num(x + 4)}" '
+                     f'y="{_num(plot.height - plot.bottom + 14)}">T{month.month}</text>'
+                     f'<line class="grid" x1="{_num(x)}" y1="{_num(plot.top)}" '
+                     f'x2="{_num(x)}" y2="{_num(plot.height - plot.bottom)}"/>')
+        month = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return parts
+
+
+def _curves(plot: _Plot, points: Sequence[Point], deadline: datetime.date, wanted: int,
+            projected: int | None) -> list[str]:
+    """The plan, the target, the projection and the disbursed curve with its points."""
+    x, y = plot.x, plot.y
+    start, plan = plot.start, points[-1].plan
+    plan_path = " ".join(f"{_num(x(p.day))},{_num(y(p.plan))}" for p in points)
+    parts = [f'<polyline class="plan" points="{_num(x(start))},{_num(y(points[0].plan))} '
+             f'{plan_path} {_num(x(deadline))},{_num(y(plan))}"/>',
+             f'<line class="target" x1="{_num(plot.left)}" y1="{_num(y(wanted))}" '
+             f'x2="{_num(plot.width - plot.right)}" y2="{_num(y(wanted))}"/>']
+    last = points[-1]
+    if projected is not None and last.day < deadline:
+        parts.append(f'<line class="projection" x1="{_num(x(last.day))}" '
+                     f'y1="{_num(y(last.disbursed))}" x2="{_num(x(deadline))}" '
+                     f'y2="{_num(y(projected))}"/>')
+    curve = " ".join(f"{_num(x(p.day))},{_num(y(p.disbursed))}" for p in points)
+    parts.append(f'<polyline class="disbursed" points="{_num(x(start))},{_num(y(0))} {curve}"/>')
+    for point in points:
+        parts.append(f'<circle class="disbursed" cx="{_num(x(point.day))}" '
+                     f'cy="{_num(y(point.disbursed))}" r="2.5"><title>'
+                     f'{format_date(point.day)}: {escape(format_amount(point.disbursed))} đ'
+                     f' / {escape(format_amount(point.plan))} đ ('
+                     f'{escape(format_ratio(_share(point)))})</title></circle>')
+    return parts
+
+
 def cumulative_curve(points: Sequence[Point], start: datetime.date, deadline: datetime.date,
                      target: Decimal, projected: Decimal | None) -> Markup:
     """Disbursed so far against the plan, month by month, with the target and the projection."""
-    width, height = 520.0, 230.0
-    left, right, top, bottom = 64.0, 12.0, 12.0, 36.0
     plan = points[-1].plan if points else 0
     wanted = int(target * plan)
     projected_amount = int(projected * plan) if projected is not None else 0
     peak = max([plan, projected_amount, *(p.plan for p in points),
                 *(p.disbursed for p in points), 1])
     step = _step(peak)
-    top_value = -(-peak // step) * step
-    days = max((deadline - start).days, 1)
-
-    def x(day: datetime.date) -> float:
-        return left + (width - left - right) * (day - start).days / days
-
-    def y(amount: int) -> float:
-        return top + (height - top - bottom) * (1 - amount / top_value)
-
-    parts = [f'<svg class="mtqg-chart" viewBox="0 0 {_num(width)} {_num(height)}" '
-             'width="100%" role="img" aria-label="Giải ngân lũy kế so với kế hoạch">']
-    for value in range(0, top_value + 1, step):
-        parts.append(f'<line class="grid" x1="{_num(left)}" y1="{_num(y(value))}" '
-                     f'x2="{_num(width - right)}" y2="{_num(y(value))}"/>'
-                     f'<text class="axis" x="{_num(left - 6)}" y="{_num(y(value) + 4)}" '
-                     f'text-anchor="end">{escape(_axis_label(value))}</text>')
-    month = datetime.date(start.year, start.month, 1)
-    while month <= deadline:
-        parts.append(f'<text class="axis" x="{_num(x(month) + 4)}" y="{_num(height - bottom + 14)}"'
-                     f'>T{month.month}</text>'
-                     f'<line class="grid" x1="{_num(x(month))}" y1="{_num(top)}" '
-                     f'x2="{_num(x(month))}" y2="{_num(height - bottom)}"/>')
-        month = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    plot = _Plot(start, max((deadline - start).days, 1), -(-peak // step) * step)
+    parts = [f'<svg class="mtqg-chart" viewBox="0 0 {_num(plot.width)} {_num(plot.height)}" '
+             'width="100%" role="img" aria-label="Giải ngân lũy kế so với kế hoạch">',
+             *_grid(plot, step, deadline)]
     if points:
-        plan_path = " ".join(f"{_num(x(p.day))},{_num(y(p.plan))}" for p in points)
-        parts.append(f'<polyline class="plan" points="{_num(x(start))},{_num(y(points[0].plan))} '
-                     f'{plan_path} {_num(x(deadline))},{_num(y(plan))}"/>')
-        parts.append(f'<line class="target" x1="{_num(left)}" y1="{_num(y(wanted))}" '
-                     f'x2="{_num(width - right)}" y2="{_num(y(wanted))}"/>')
-        last = points[-1]
-        if projected is not None and last.day < deadline:
-            parts.append(f'<line class="projection" x1="{_num(x(last.day))}" '
-                         f'y1="{_num(y(last.disbursed))}" x2="{_num(x(deadline))}" '
-                         f'y2="{_num(y(projected_amount))}"/>')
-        curve = " ".join(f"{_num(x(p.day))},{_num(y(p.disbursed))}" for p in points)
-        parts.append(f'<polyline class="disbursed" points="{_num(x(start))},{_num(y(0))} '
-                     f'{curve}"/>')
-        for point in points:
-            parts.append(f'<circle class="disbursed" cx="{_num(x(point.day))}" '
-                         f'cy="{_num(y(point.disbursed))}" r="2.5"><title>'
-                         f'{format_date(point.day)}: {escape(format_amount(point.disbursed))} đ'
-                         f' / {escape(format_amount(point.plan))} đ ('
-                         f'{escape(format_ratio(_share(point)))})</title></circle>')
+        parts += _curves(plot, points, deadline, wanted,
+                         projected_amount if projected is not None else None)
     legend = (("disbursed", "Giải ngân lũy kế"), ("plan", "Kế hoạch"),
               ("target", f"Mục tiêu {format_ratio(target, 0)}"), ("projection", "Dự kiến"))
     for index, (css, text) in enumerate(legend):
-        lx = left + 8 + index * 112
-        parts.append(f'<line class="{css}" x1="{_num(lx)}" y1="{_num(height - 8)}" '
-                     f'x2="{_num(lx + 18)}" y2="{_num(height - 8)}"/>'
-                     f'<text class="axis" x="{_num(lx + 22)}" y="{_num(height - 4)}">'
+        lx, y = plot.left + 8 + index * 112, plot.height
+        parts.append(f'<line class="{css}" x1="{_num(lx)}" y1="{_num(y - 8)}" '
+                     f'x2="{_num(lx + 18)}" y2="{_num(y - 8)}"/>'
+                     f'<text class="axis" x="{_num(lx + 22)}" y="{_num(y - 4)}">'
                      f'{escape(text)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
