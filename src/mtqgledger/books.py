@@ -33,7 +33,7 @@ from mtqgledger.figures.movements import (
 )
 from mtqgledger.model.catalogue import Catalogue, CatalogueError
 from mtqgledger.model.catalogue_files import env_files, load_catalogue
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual
 from mtqgledger.plugins.budget_rules import catalogue_files
 
 ALL_YEARS = "all"

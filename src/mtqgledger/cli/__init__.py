@@ -12,7 +12,7 @@ from mtqgledger.cli.importing import import_documents
 from mtqgledger.cli.options import LEDGER, open_books
 from mtqgledger.cli.reports import export, report
 from mtqgledger.model.catalogue import LookupFailed
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -12,7 +12,7 @@ import click
 from mtqgledger.books import Books, BooksNotFound
 from mtqgledger.files import write_atomically
 from mtqgledger.model.dates import parse_day
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual
 
 
 class DayType(click.ParamType):

@@ -15,7 +15,7 @@ from mtqgledger.cli.options import (
     target_option,
     write_output,
 )
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual
 
 
 @click.group()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from mtqgledger.figures.movements import default_budget_year
 from mtqgledger.model.dates import parse_day
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual
 from mtqgledger.outputs.formatting import UNITS, format_date
 
 

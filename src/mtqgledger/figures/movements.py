@@ -19,7 +19,7 @@ from typing import NamedTuple
 from beancount.core import data
 
 from mtqgledger.model.accounts import Line, Root, parse_account
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual
 
 
 @dataclass

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from mtqgledger.model.dates import parse_day
-from mtqgledger.model.text import normalise
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual, normalise
 
 
 class CellError(ValueError):

@@ -40,8 +40,8 @@ from mtqgledger.importers.workbook import (
 from mtqgledger.model.accounts import Line, Root
 from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.model.postings import ADJUSTMENT_CODE, ALLOCATION
-from mtqgledger.model.text import matches
-from mtqgledger.model.titles import DECISION_TITLES, bilingual, committee_name
+from mtqgledger.model.text import bilingual, matches
+from mtqgledger.model.titles import DECISION_TITLES, committee_name
 
 _AMOUNT = data.Amount
 

@@ -29,8 +29,7 @@ from mtqgledger.importers.workbook import (
     title_lines,
 )
 from mtqgledger.model.catalogue import Catalogue
-from mtqgledger.model.text import matches
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual, matches
 
 STT = ("stt", "so tt", "tt", "so thu tu")
 TITLE = ("noi dung", "ten du an", "danh muc", "don vi", "ten chuong trinh", "chuong trinh",

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from mtqgledger.importers.workbook import Sheet
 from mtqgledger.model.catalogue import Catalogue, LookupFailed
 from mtqgledger.model.postings import ADJUSTMENT_CODE, ALLOCATION, TOP_UP
-from mtqgledger.model.text import normalise
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual, normalise
 
 _DECISION_NUMBER = re.compile(r"(?:Quyết\s+định|QĐ)\s*(?:số)?\s*[:.]?\s*(\d+[^\s,;]*/[^\s,;]+)",
                               re.IGNORECASE)

@@ -16,8 +16,7 @@ from mtqgledger.importers.decision_columns import Layout
 from mtqgledger.importers.hierarchy import RANK_TOTAL, Row, marker_rank, walk
 from mtqgledger.importers.workbook import Sheet, number_style
 from mtqgledger.model.catalogue import Catalogue, LookupFailed, Node
-from mtqgledger.model.text import normalise
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual, normalise
 
 # Row titles that name catalogue items, by the level they name.
 STRUCTURAL = ("chuong trinh", "du an", "tieu du an", "hop phan", "noi dung thanh phan")
@@ -85,8 +84,7 @@ def _resolve(row: Row, catalogue: Catalogue, context: tuple[str, ...], sheet: Sh
     try:
         node = catalogue.find(row.title, within=context)
     except LookupFailed as problem:
-        raise sheet.problem(bilingual(f"'{row.title}' không có trong danh mục",
-                                      str(problem)), row.number) from None
+        raise sheet.problem(f"'{row.title}': {problem}", row.number) from None
     if folded.startswith("chuong trinh") and node.level != "program":
         raise sheet.problem(bilingual(f"'{row.title}' không phải tên chương trình trong danh "
                                       "mục", f"it matched {node.ref}"), row.number)

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from mtqgledger.model.catalogue import Catalogue
-from mtqgledger.model.text import matches, normalise
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual, matches, normalise
 
 Words = Mapping[str, tuple[str, ...]]  # code -> folded words naming it
 

@@ -20,8 +20,7 @@ from mtqgledger.importers.money import (
 from mtqgledger.importers.statement_columns import AMOUNT, Columns
 from mtqgledger.importers.workbook import Sheet, title_lines
 from mtqgledger.model.catalogue import Catalogue, LookupFailed
-from mtqgledger.model.text import normalise
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual, normalise
 
 _TREASURY = re.compile(r"\b(?:kho bac nha nuoc|kbnn|ubnd|uy ban nhan dan)\s+"
                        r"(?:tinh\s+|thanh pho\s+|tp\s+)?(.+)")

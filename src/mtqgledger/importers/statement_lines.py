@@ -32,8 +32,7 @@ from mtqgledger.model.postings import (
     SETTLEMENT,
     Kind,
 )
-from mtqgledger.model.text import normalise
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual, normalise
 
 KNOWN_KINDS = ("Tạm ứng", "Thanh toán", "Thu hồi tạm ứng / Thanh toán tạm ứng",
                "Nộp trả / Giảm chi", "Nộp trả tạm ứng")
@@ -193,7 +192,7 @@ class Resolver:
             else:
                 node = self.catalogue.node(node.path)
         except LookupFailed as problem:
-            raise RowProblem(bilingual("không có trong danh mục", str(problem))) from None
+            raise RowProblem(str(problem)) from None
         return _leaf_check(node).path
 
     def money(self, source: str, capital: str) -> tuple[str, str]:

@@ -41,8 +41,8 @@ from mtqgledger.importers.statement_lines import KNOWN_KINDS, Resolver, RowProbl
 from mtqgledger.importers.workbook import ImportProblem, Sheet, cell_text, number_style
 from mtqgledger.model.accounts import Line, Root
 from mtqgledger.model.postings import Kind
-from mtqgledger.model.text import normalise
-from mtqgledger.model.titles import KIND_TITLES, bilingual
+from mtqgledger.model.text import bilingual, normalise
+from mtqgledger.model.titles import KIND_TITLES
 
 _YEAR_CELL = re.compile(r"(?:nam |kh |nam ke hoach )?(\d{4})")
 

@@ -32,7 +32,7 @@ from mtqgledger.importers.statement_rows import SheetReader, number_style_of
 from mtqgledger.importers.workbook import ImportProblem, Sheet, any_sheet, read_workbook
 from mtqgledger.model.accounts import Root
 from mtqgledger.model.catalogue import Catalogue, LookupFailed
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual
 
 
 @dataclass

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mtqgledger.importers.cells import NumberStyle, infer_style
-from mtqgledger.model.text import matches
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual, matches
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 

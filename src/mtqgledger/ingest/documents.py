@@ -18,7 +18,7 @@ from mtqgledger.importers.decision import DecisionImporter
 from mtqgledger.importers.treasury import TreasuryImporter
 from mtqgledger.importers.workbook import ImportProblem, read_workbook
 from mtqgledger.model.catalogue import Catalogue
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual
 
 # The options of `mtqg import` each importer takes.
 DECISION_OPTIONS = ("number", "date", "province", "plan_year", "source", "capital", "mapping")

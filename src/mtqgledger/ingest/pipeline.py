@@ -33,7 +33,7 @@ from mtqgledger.ingest.check import check_result
 from mtqgledger.ingest.documents import SourceDocument, importers_for, read_document
 from mtqgledger.model.accounts import Root, parse_account
 from mtqgledger.model.catalogue import Catalogue
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual
 from mtqgledger.outputs.beancount_text import format_entries, open_entries
 
 IMPORT_DIR = "imports"

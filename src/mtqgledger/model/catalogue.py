@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from mtqgledger.model.text import matching_key, normalise
+from mtqgledger.model.text import bilingual, matching_key, normalise
 
 CODE_PATTERN = re.compile(r"[A-Z][A-Za-z0-9]*")
 """Every code (programme, project, source, province...) must match this in full."""
@@ -197,7 +197,7 @@ class Catalogue:
         pool, where = self._pool(query, as_path(within))
         wanted = matching_key(query)
         if not wanted:
-            raise LookupFailed("empty catalogue query", query)
+            raise LookupFailed(bilingual("không có gì để tra", "empty catalogue query"), query)
         for rule, test in self._rules(query, wanted):
             hits = [n for n in pool if test(n, self._keys[n.path])]
             if len(hits) > 1 and period:
@@ -207,15 +207,18 @@ class Catalogue:
             if hits:
                 listed = "\n  ".join(_describe(n) for n in hits)
                 raise LookupFailed(
-                    f"{query!r}{where} is ambiguous ({len(hits)} entries match by {rule}):"
-                    f"\n  {listed}",
+                    bilingual(f"'{query.strip()}' khớp {len(hits)} mục trong danh mục",
+                              f"{query!r}{where} is ambiguous ({len(hits)} entries match by "
+                              f"{rule})") + f":\n  {listed}",
                     query,
                     hits,
                 )
         closest = self._closest(wanted, pool)
         listed = "\n  ".join(_describe(n) for n in closest)
         raise LookupFailed(
-            f"no catalogue entry matches {query!r}{where}; closest:\n  {listed}",
+            bilingual(f"không có mục nào trong danh mục khớp '{query.strip()}'",
+                      f"no catalogue entry matches {query!r}{where}; closest")
+            + f":\n  {listed}",
             query,
             closest,
         )
@@ -225,12 +228,14 @@ class Catalogue:
         if scope:
             root = self.node(scope)
             if root is None:
-                raise LookupFailed(f"no catalogue entry at {'/'.join(scope)}", query)
+                raise LookupFailed(bilingual(f"không có mục {'/'.join(scope)} trong danh mục",
+                                             "no catalogue entry there"), query)
             pool, where = list(_descendants(root)), f" within {root.ref}"
         else:
             pool, where = list(self.walk()), ""
         if not pool:
-            raise LookupFailed(f"{'/'.join(scope)} has no entries below it", query)
+            raise LookupFailed(bilingual(f"{'/'.join(scope)} không có mục con",
+                                         "no entries below it"), query)
         return pool, where
 
     @staticmethod
@@ -273,7 +278,8 @@ class Catalogue:
         """The province in force today for ``code`` (its successor if merged away)."""
         province = self.provinces.get(code)
         if province is None:
-            raise LookupFailed(f"unknown province code {code!r}", code)
+            raise LookupFailed(bilingual(f"không có mã tỉnh '{code}'", "unknown province code"),
+                               code)
         if province.successor:
             return self.provinces[province.successor]
         return province
@@ -292,7 +298,8 @@ class Catalogue:
         close = difflib.get_close_matches(wanted, list(names), n=_SUGGESTIONS, cutoff=0.0)
         listed = ", ".join(f"{names[n].code} ({names[n].title_vi})" for n in close)
         raise LookupFailed(
-            f"no province matches {query!r}; closest: {listed}",
+            bilingual(f"không có tỉnh nào khớp '{query}'", f"no province matches; closest: "
+                                                           f"{listed}"),
             query,
             [names[n] for n in close],
         )

@@ -28,7 +28,7 @@ from mtqgledger.model.catalogue import (
     Source,
 )
 from mtqgledger.model.deadlines import parse_rule
-from mtqgledger.model.text import normalise
+from mtqgledger.model.text import bilingual, normalise
 
 ENV_VAR = "MTQG_CATALOGUE"
 """Environment variable listing extra catalogue files, separated by ``os.pathsep``."""
@@ -41,6 +41,10 @@ _SOURCE_FIELDS = {"title_en": "", "default": False, "short": "", "aliases": ()}
 _CAPITAL_FIELDS = {"title_en": "", "short": "", "label": "", "aliases": (),
                    "spend_until": "31/12 N", "enforced": False}
 _PROVINCE_KEYS = frozenset({"code", "title_vi", "successor", "note", "city"})
+
+
+def _error(where: str, vietnamese: str, english: str) -> CatalogueError:
+    return CatalogueError(f"{where}: {bilingual(vietnamese, english)}")
 
 
 @dataclass
@@ -73,9 +77,8 @@ class _Builder:
     def merge(self, doc: Mapping[str, Any], name: str) -> None:
         for key in doc:
             if key not in _TOP_KEYS:
-                raise CatalogueError(
-                    f"{name}: unknown top-level key {key!r} (expected one of {_TOP_KEYS})"
-                )
+                raise _error(name, f"khóa '{key}' không hợp lệ",
+                             f"unknown top-level key; expected one of {', '.join(_TOP_KEYS)}")
         self._merge_nodes(doc, "programs", self.programs, 0, "", (), name)
         for index, entry in enumerate(_tables(doc, "sources", name, "")):
             self._merge_money(entry, f"sources[{index}]", name, self.sources, _SOURCE_FIELDS)
@@ -102,7 +105,8 @@ class _Builder:
             path = (*parent, code)
             where = f"{where} ({'/'.join(path)})"
             if code in seen:
-                raise CatalogueError(f"{name}: {where}: duplicate code {code!r} among siblings")
+                raise _error(f"{name}: {where}", f"mã '{code}' bị trùng",
+                             "duplicate code among siblings")
             seen.add(code)
             child_key = _CHILD_KEYS[depth]
             allowed = _NODE_KEYS | ({child_key} if child_key else set())
@@ -110,7 +114,8 @@ class _Builder:
             draft = siblings.get(code)
             if draft is None:
                 if "title_vi" not in entry:
-                    raise CatalogueError(f"{name}: {where}: title_vi missing for a new entry")
+                    raise _error(f"{name}: {where}", "thiếu title_vi",
+                                 "a new entry needs its title")
                 draft = siblings[code] = _Draft(code)
             draft.title_vi = _text(entry, "title_vi", where, name, draft.title_vi, required=True)
             draft.title_en = _text(entry, "title_en", where, name, draft.title_en)
@@ -133,7 +138,7 @@ class _Builder:
         current = known.get(code)
         if current is None:
             if "title_vi" not in entry:
-                raise CatalogueError(f"{name}: {where}: title_vi missing for a new entry")
+                raise _error(f"{name}: {where}", "thiếu title_vi", "a new entry needs its title")
             current = known[code] = dict(fields)
         current["title_vi"] = _text(entry, "title_vi", where, name, current.get("title_vi"), True)
         for key, default in fields.items():
@@ -141,7 +146,8 @@ class _Builder:
                 continue
             if isinstance(default, bool):
                 if not isinstance(entry[key], bool):
-                    raise CatalogueError(f"{name}: {where}: {key} must be true or false")
+                    raise _error(f"{name}: {where}", f"{key} phải là true hoặc false",
+                                 f"{key} must be true or false")
                 current[key] = entry[key]
             elif isinstance(default, tuple):
                 current[key] = _words(entry[key], key, where, name)
@@ -151,7 +157,8 @@ class _Builder:
             try:
                 parse_rule(current["spend_until"])
             except ValueError as problem:
-                raise CatalogueError(f"{name}: {where}: {problem}") from None
+                raise _error(f"{name}: {where}", "quy tắc hạn giải ngân không hợp lệ",
+                             str(problem)) from None
 
     def _merge_province(self, entry: Mapping[str, Any], where: str, name: str) -> None:
         code = _code(entry, where, name)
@@ -160,18 +167,20 @@ class _Builder:
         current = self.provinces.get(code)
         if current is None:
             if "title_vi" not in entry:
-                raise CatalogueError(f"{name}: {where}: title_vi missing for a new province")
+                raise _error(f"{name}: {where}", "thiếu title_vi", "a new province needs its name")
             current = self.provinces[code] = {"successor": "", "note": "", "city": False}
         current["title_vi"] = _text(entry, "title_vi", where, name, current.get("title_vi"), True)
         current["note"] = _text(entry, "note", where, name, current["note"])
         if "city" in entry:
             if not isinstance(entry["city"], bool):
-                raise CatalogueError(f"{name}: {where}: city must be true or false")
+                raise _error(f"{name}: {where}", "city phải là true hoặc false",
+                             "city must be true or false")
             current["city"] = entry["city"]
         if "successor" in entry:
             successor = _text(entry, "successor", where, name, "")
             if successor and not CODE_PATTERN.fullmatch(successor):
-                raise CatalogueError(f"{name}: {where}: bad successor code {successor!r}")
+                raise _error(f"{name}: {where}", f"mã tỉnh kế thừa '{successor}' không hợp lệ",
+                             "bad successor code")
             current["successor"] = successor
             self.successor_origin[code] = f"{name}: {where}"
 
@@ -185,12 +194,11 @@ class _Builder:
             origin = self.successor_origin.get(code, code)
             target = self.provinces.get(successor)
             if successor == code or target is None:
-                raise CatalogueError(f"{origin}: successor {successor!r} is not a province")
+                raise _error(origin, f"tỉnh kế thừa '{successor}' không có trong danh mục",
+                             "the successor is not a province")
             if target["successor"]:
-                raise CatalogueError(
-                    f"{origin}: successor {successor!r} was itself merged away; "
-                    "point to the province in force"
-                )
+                raise _error(origin, f"tỉnh kế thừa '{successor}' cũng đã được sáp nhập",
+                             "point to the province in force")
 
     def build(self) -> Catalogue:
         self._check_successors()
@@ -213,9 +221,8 @@ def _freeze(draft: _Draft, parent: tuple[str, ...], defined: frozenset[str],
     capitals = draft.capitals if draft.capitals is not None else (inherited or defined)
     unknown = sorted(capitals - defined)
     if unknown:
-        raise CatalogueError(
-            f"{draft.capitals_origin}: capital {unknown[0]!r} is not one of "
-            f"{', '.join(sorted(defined))} (the [[capitals]] of the catalogue)")
+        raise _error(draft.capitals_origin, f"loại vốn '{unknown[0]}' không có trong danh mục",
+                     f"expected one of {', '.join(sorted(defined))} (the [[capitals]])")
     return Node(
         code=draft.code,
         path=path,
@@ -231,17 +238,17 @@ def _freeze(draft: _Draft, parent: tuple[str, ...], defined: frozenset[str],
 def _tables(table: Mapping[str, Any], key: str, name: str, prefix: str) -> list[Mapping[str, Any]]:
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise CatalogueError(f"{name}: {prefix}{key} must be an array of tables ([[{key}]])")
+        raise _error(f"{name}: {prefix}{key}", "phải là một mảng bảng",
+                     f"must be an array of tables ([[{key}]])")
     return value
 
 
 def _code(entry: Mapping[str, Any], where: str, name: str) -> str:
     code = entry.get("code")
     if not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
-        raise CatalogueError(
-            f"{name}: {where}: code {code!r} must match {CODE_PATTERN.pattern} "
-            "(ASCII, starting with an uppercase letter)"
-        )
+        raise _error(f"{name}: {where}", f"mã {code!r} không hợp lệ",
+                     f"a code must match {CODE_PATTERN.pattern}: ASCII, starting with an "
+                     "uppercase letter")
     return code
 
 
@@ -250,10 +257,8 @@ def _check_keys(
 ) -> None:
     unknown = sorted(set(entry) - set(allowed))
     if unknown:
-        raise CatalogueError(
-            f"{name}: {where}: unknown key(s) {', '.join(unknown)} "
-            f"(allowed: {', '.join(sorted(allowed))})"
-        )
+        raise _error(f"{name}: {where}", f"khóa không hợp lệ: {', '.join(unknown)}",
+                     f"unknown key(s); allowed: {', '.join(sorted(allowed))}")
 
 
 def _text(
@@ -268,21 +273,24 @@ def _text(
         return current
     value = entry[key]
     if not isinstance(value, str) or (required and not value.strip()):
-        raise CatalogueError(f"{name}: {where}: {key} must be a non-empty string")
+        raise _error(f"{name}: {where}", f"{key} phải là chuỗi không rỗng",
+                     f"{key} must be a non-empty string")
     return value.strip()
 
 
 def _words(value: Any, key: str, where: str, name: str) -> tuple[str, ...]:
     """A list of words as documents write them, kept folded for matching."""
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise CatalogueError(f"{name}: {where}: {key} must be a list of strings")
+        raise _error(f"{name}: {where}", f"{key} phải là danh sách chuỗi",
+                     f"{key} must be a list of strings")
     return tuple(dict.fromkeys(folded for item in value if (folded := normalise(item))))
 
 
 def _capitals(value: Any, where: str, name: str) -> frozenset[str]:
     if not isinstance(value, list) or not value or \
             not all(isinstance(item, str) and CODE_PATTERN.fullmatch(item) for item in value):
-        raise CatalogueError(f"{name}: {where}: capitals must be a non-empty list of codes")
+        raise _error(f"{name}: {where}", "capitals phải là danh sách mã loại vốn",
+                     "capitals must be a non-empty list of codes")
     return frozenset(value)
 
 
@@ -290,9 +298,9 @@ def _parse(data: bytes, name: str) -> dict[str, Any]:
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise CatalogueError(f"{name}: not UTF-8 text ({exc})") from exc
+        raise _error(name, "tệp không phải văn bản UTF-8", str(exc)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise CatalogueError(f"{name}: TOML syntax error: {exc}") from exc
+        raise _error(name, "lỗi cú pháp TOML", f"TOML syntax error: {exc}") from exc
 
 
 @functools.lru_cache(maxsize=1)
@@ -309,7 +317,8 @@ def _read_file(path: str | Path) -> tuple[str, dict[str, Any]]:
     try:
         data = file.read_bytes()
     except OSError as exc:
-        raise CatalogueError(f"{name}: cannot read catalogue file ({exc.strerror})") from exc
+        raise _error(name, "không đọc được tệp danh mục",
+                     f"cannot read the catalogue file: {exc.strerror}") from exc
     return name, _parse(data, name)
 
 

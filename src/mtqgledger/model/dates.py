@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual
 
 _DAY_FIRST = re.compile(r"\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*")
 _ISO = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?")

@@ -38,3 +38,8 @@ def matches(text: str, keywords: Iterable[str]) -> bool:
     """True if the folded text contains one of the folded keywords as whole words."""
     folded = f" {normalise(text)} "
     return any(f" {keyword} " in folded for keyword in keywords)
+
+
+def bilingual(vietnamese: str, english: str) -> str:
+    """A message as every error of the project is written: Vietnamese first, then English."""
+    return f"{vietnamese} — {english}"

@@ -3,7 +3,7 @@
 Computing modules produce codes and numbers; whatever a reader sees as text
 comes from here (or from the catalogue, for names of programmes, sources,
 capital types and provinces), so a title is written once. Error messages
-follow :func:`bilingual`: Vietnamese first, English after " — ".
+follow :func:`mtqgledger.model.text.bilingual`: Vietnamese first, English after " — ".
 """
 
 from __future__ import annotations
@@ -32,11 +32,6 @@ KIND_TITLES = {
 DECISION_TITLES = {"giao": "Giao kế hoạch vốn", "bo-sung": "Bổ sung kế hoạch vốn",
                    "dieu-chinh": "Điều chỉnh kế hoạch vốn"}
 ROMAN_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
-
-
-def bilingual(vietnamese: str, english: str) -> str:
-    """A message as every error of the project is written: ``"… — …"``."""
-    return f"{vietnamese} — {english}"
 
 
 def source_title(catalogue: Catalogue, code: str) -> str:

@@ -25,7 +25,7 @@ from mtqgledger import __version__
 from mtqgledger.figures.balances import Period
 from mtqgledger.figures.movements import movements
 from mtqgledger.model.catalogue import Catalogue
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual
 from mtqgledger.outputs.audit_sheets import (
     DISBURSEMENT_COLUMNS,
     TITLE_COLUMN,

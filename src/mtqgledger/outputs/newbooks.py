@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mtqgledger.model.accounts import Line
 from mtqgledger.model.catalogue import Catalogue, LookupFailed, Node
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual
 from mtqgledger.outputs.beancount_text import format_entries, open_entries, quote
 
 

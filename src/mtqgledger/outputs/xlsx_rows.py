@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual
 from mtqgledger.outputs.xlsx import NUMBER_FORMATS, header_row, set_widths
 
 MAX_ROWS = 1_048_576  # Excel's limit, header included

@@ -38,7 +38,7 @@ from mtqgledger.model.accounts import AccountError, Line, Root, parse_account
 from mtqgledger.model.catalogue import LEVELS, Catalogue, CatalogueError
 from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.model.deadlines import extension_end, spending_deadline
-from mtqgledger.model.titles import bilingual
+from mtqgledger.model.text import bilingual
 from mtqgledger.outputs.formatting import format_amount, format_date
 
 __plugins__ = ("budget_rules",)

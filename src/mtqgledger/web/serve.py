@@ -14,6 +14,7 @@ from urllib.parse import quote
 from flask import Flask
 
 import mtqgledger
+from mtqgledger.model.text import bilingual
 
 EXTENSION = "DisbursementPage"
 EXTENSION_MODULE = "mtqgledger.fava_ext"
@@ -28,8 +29,9 @@ def sample_ledger() -> Path:
     repository = Path(mtqgledger.__file__).resolve().parents[2]
     ledger = repository / "ledgers" / "main.beancount"
     if not ledger.is_file():
-        raise ServeError(f"{ledger}: không có sổ mẫu (no sample books: mtqgledger is not run "
-                         "from its repository checkout); name the ledger: mtqg serve LEDGER")
+        raise ServeError(bilingual(f"{ledger}: không có sổ mẫu; ghi rõ sổ: mtqg serve SỔ",
+                                   "no sample books: mtqgledger is not run from its repository "
+                                   "checkout; name the ledger: mtqg serve LEDGER"))
     return ledger
 
 
@@ -60,7 +62,7 @@ def serve(app: Flask, host: str, port: int, ready: Callable[[], None] = lambda: 
     try:
         server.prepare()
     except OSError as error:
-        raise ServeError(f"không mở được cổng {host}:{port} ({error})") from error
+        raise ServeError(bilingual(f"không mở được cổng {host}:{port}", str(error))) from error
     ready()
     try:
         server.serve()
