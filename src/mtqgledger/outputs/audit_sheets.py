@@ -1,7 +1,9 @@
-"""The figures of the auditor's workbook: trial balance, disbursement, balance assertions.
+"""Three sheets of the auditor's workbook: Cân đối, Giải ngân and Đối chiếu.
 
-Also the helpers every sheet of :mod:`mtqgledger.outputs.audit` shares: the period,
-file names as the auditor reads them, exact amounts and account titles.
+Their figures come from :mod:`mtqgledger.figures` (balances, disbursement);
+here they become rows with live formulas. Also the helpers every sheet of
+:mod:`mtqgledger.outputs.audit` shares: file names as the auditor reads them,
+exact amounts and account titles.
 """
 
 from __future__ import annotations
