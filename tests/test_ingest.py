@@ -701,3 +701,25 @@ def test_staged_files_are_written_only_when_committed(tmp_path: Path, parallel: 
     again.discard()
     assert target.read_text(encoding="utf-8") == "; nội dung mới\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["treasury.beancount"]
+
+
+def test_source_and_capital_options_read_as_documents_write_them(tmp_path: Path) -> None:
+    # A one-amount table whose title names neither source nor capital type.
+    title = ["UBND TỈNH LAI CHÂU", "PHÂN BỔ KINH PHÍ NĂM 2025",
+             "(Kèm theo Quyết định số 77/QĐ-UBND ngày 05/3/2025)"]
+    rows = [["I", "Chương trình MTQG giảm nghèo bền vững", 5], ["1", "Dự án 4", 5],
+            ["a", "Tiểu dự án 1", 5]]
+    document = decision_workbook(tmp_path / "qd.xlsx", rows, title=title,
+                                 header_top=["STT", "Nội dung", "Số tiền"],
+                                 header_sub=[None, None, None])
+    ledger = init_books(tmp_path / "books")
+    before = ledger.read_bytes()
+    refused = run("import", document, "--ledger", ledger, "--source", "Ngân sách xã",
+                  "--capital", "SN")
+    assert refused.exit_code != 0 and "--source" in refused.output
+    assert ledger.read_bytes() == before and not (ledger.parent / "imports").exists()
+    done = run("import", document, "--ledger", ledger, "--source", "ngân sách trung ương",
+               "--capital", "Chi thường xuyên")
+    assert done.exit_code == 0, done.output
+    imported = (ledger.parent / "imports" / "decisions.beancount").read_text(encoding="utf-8")
+    assert "Assets:Appropriation:LaiChau:GNBV:DA4:TDA1:NSTW:SN:Y2025" in imported

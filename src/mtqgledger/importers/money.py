@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from mtqgledger.model.catalogue import Catalogue
+from mtqgledger.model.catalogue import Capital, Catalogue, Source
 from mtqgledger.model.text import bilingual, matches, normalise
 
 Words = Mapping[str, tuple[str, ...]]  # code -> folded words naming it
@@ -56,38 +56,43 @@ def program_in_title(lines: Sequence[str], catalogue: Catalogue) -> tuple[str, .
     return ()
 
 
+def _read_code(text: str, entries: Mapping[str, Source | Capital], words: Words) -> str | None:
+    """The code a cell names: the code itself, one of its words, or its title."""
+    folded = normalise(text)
+    for code in entries:
+        if folded == code.lower():
+            return code
+    hits = {code for code, keywords in words.items() if matches(text, keywords)}
+    if len(hits) == 1:
+        return hits.pop()
+    for code, entry in entries.items():
+        if folded in (normalise(entry.title_vi), normalise(entry.title_en)):
+            return code
+    return None
+
+
 def read_source(text: str, catalogue: Catalogue) -> str:
-    """The source a cell names: its code, one of its words, or its title."""
+    """The source a cell names."""
     if not text:
         raise ValueError(bilingual("thiếu nguồn vốn",
                                    "the Nguồn vốn cell is empty and the title names no source"))
-    folded = normalise(text)
-    for code in catalogue.sources:
-        if folded == code.lower():
-            return code
-    hits = {code for code, words in source_words(catalogue).items() if matches(text, words)}
-    if len(hits) == 1:
-        return hits.pop()
-    for code, source in catalogue.sources.items():
-        if folded in (normalise(source.title_vi), normalise(source.title_en)):
-            return code
-    known = ", ".join(f"{code} ({s.title_vi})" for code, s in catalogue.sources.items())
-    raise ValueError(bilingual(f"nguồn vốn '{text}' không rõ", f"unknown source; known: {known}"))
+    found = _read_code(text, catalogue.sources, source_words(catalogue))
+    if found is None:
+        known = ", ".join(f"{code} ({s.title_vi})" for code, s in catalogue.sources.items())
+        raise ValueError(bilingual(f"nguồn vốn '{text}' không rõ",
+                                   f"unknown source; known: {known}"))
+    return found
 
 
 def read_capital(text: str, catalogue: Catalogue) -> str:
-    """The capital type a cell names: its code or one of its words."""
+    """The capital type a cell names."""
     if not text:
         raise ValueError(bilingual("thiếu loại vốn", "the Loại vốn cell is empty and the title "
                                                     "names no capital type"))
-    folded = normalise(text)
-    for code in catalogue.capitals:
-        if folded == code.lower():
-            return code
-    hits = {code for code, words in capital_words(catalogue).items() if matches(text, words)}
-    if len(hits) == 1:
-        return hits.pop()
-    known = ", ".join(f"{capital.short or code} / {capital.title_vi}"
-                      for code, capital in catalogue.capitals.items())
-    raise ValueError(bilingual(f"loại vốn '{text}' không rõ",
-                               f"unknown capital type; expected {known}"))
+    found = _read_code(text, catalogue.capitals, capital_words(catalogue))
+    if found is None:
+        known = ", ".join(f"{capital.short or code} / {capital.title_vi}"
+                          for code, capital in catalogue.capitals.items())
+        raise ValueError(bilingual(f"loại vốn '{text}' không rõ",
+                                   f"unknown capital type; expected {known}"))
+    return found

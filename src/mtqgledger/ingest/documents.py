@@ -15,6 +15,7 @@ from beancount.core import data
 
 from mtqgledger.importers.base import WorkbookImporter
 from mtqgledger.importers.decision import DecisionImporter
+from mtqgledger.importers.money import read_capital, read_source
 from mtqgledger.importers.treasury import TreasuryImporter
 from mtqgledger.importers.workbook import ImportProblem, read_workbook
 from mtqgledger.model.catalogue import Catalogue
@@ -34,9 +35,21 @@ class SourceDocument:
 
 
 def importers_for(catalogue: Catalogue, options: dict) -> list[WorkbookImporter]:
-    """The importers of the books' catalogue, with the options the user gave."""
+    """The importers of the books' catalogue, with the options the user gave.
+
+    ``--source`` and ``--capital`` are read as cells are (a code, a word, a title);
+    one the catalogue does not know raises ValueError naming the option.
+    """
+    given = {key: value for key, value in options.items() if value is not None}
+    for key, read in (("source", read_source), ("capital", read_capital)):
+        if key in given:
+            try:
+                given[key] = read(str(given[key]), catalogue)
+            except ValueError as problem:
+                raise ValueError(f"--{key}: {problem}") from None
+
     def chosen(keys: Sequence[str]) -> dict:
-        return {key: options[key] for key in keys if options.get(key) is not None}
+        return {key: given[key] for key in keys if key in given}
 
     return [DecisionImporter(catalogue, **chosen(DECISION_OPTIONS)),
             TreasuryImporter(catalogue, **chosen(TREASURY_OPTIONS))]

@@ -191,7 +191,10 @@ def _import_files(ledger: Path, files: Sequence[Path], dry_run: bool, options: d
     step("đọc sổ (loading the books)")
     books = _open_books(ledger)
     existing, catalogue = books.entries, books.catalogue
-    importers = importers_for(catalogue, options)
+    try:
+        importers = importers_for(catalogue, options)
+    except ValueError as problem:
+        raise ImportFailed(str(problem)) from None
     documents = []
     for path in files:
         step(f"đọc {Path(path).name}")
