@@ -139,3 +139,22 @@ def test_format_ratio_decimals() -> None:
 )
 def test_format_date_is_dd_mm_yyyy(day: datetime.date, expected: str) -> None:
     assert format_date(day) == expected
+
+
+# --- the locale's conventions come from Babel --------------------------------------------
+
+
+@pytest.mark.parametrize("value", [Decimal("0"), Decimal("-1234567"), Decimal("999.5"),
+                                   Decimal("12345678901234567.125"), Decimal("-0.0004"),
+                                   Decimal("177215.0005")])
+@pytest.mark.parametrize("decimals", [0, 1, 3])
+def test_same_text_as_babels_own_vi_vn_pattern(value: Decimal, decimals: int) -> None:
+    from babel.numbers import format_decimal
+
+    from mtqgledger.outputs.formatting import format_number
+
+    rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding="ROUND_HALF_UP")
+    rounded = abs(rounded) if rounded == 0 else rounded
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    assert format_number(value, decimals) == format_decimal(rounded, format=pattern,
+                                                            locale="vi_VN")
