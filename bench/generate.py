@@ -397,7 +397,7 @@ def generate(n: int, out_dir: Path, seed: int = 1, provinces: int = 6) -> dict[s
         "path": target,
         "transactions": sum(books.kinds.values()),
         "kinds": dict(sorted(books.kinds.items())),
-        "lines": len(generator.opens) // len(Root),
+        "lines": len(generator.opens),
         "provinces": generator.provinces,
         "plan_total": books.plan_total,
         "disbursed_total": books.disbursed_total,

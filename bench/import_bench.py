@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -48,7 +49,11 @@ def load_samples_module():
 
 def make_books(folder: Path, mtqg: list[str], env: dict[str, str]) -> list:
     """Books with every GNBV / DTTS line of Lai Châu 2025 allocated 10^13 đồng."""
-    from mtqgledger.model.catalogue import load_catalogue
+    from beancount.core import amount, data
+
+    from mtqgledger.model.catalogue_files import load_catalogue
+    from mtqgledger.model.postings import ALLOCATION
+    from mtqgledger.outputs.beancount_text import format_entries
     from mtqgledger.outputs.newbooks import lines_for
 
     if folder.exists():
@@ -59,15 +64,15 @@ def make_books(folder: Path, mtqg: list[str], env: dict[str, str]) -> list:
     catalogue = load_catalogue()
     lines = [(line, node) for line, node in
              lines_for(catalogue, "LaiChau", ["GNBV", "DTTS"], 2025, ["NSTW", "NSDP"])]
-    blocks = []
-    for number, (line, _) in enumerate(lines, start=1):
-        amount = 10**13
-        blocks.append(
-            f'2025-01-05 * "UBND tỉnh Lai Châu" "Giao kế hoạch vốn"\n'
-            f'  decision: "{number}/QĐ-UBND"\n  decision_date: 2025-01-05\n  kind: "giao"\n'
-            f"  Assets:Appropriation:{line.name()}  {amount} VND\n"
-            f"  Income:Allocated:{line.name()}  -{amount} VND\n")
-    (folder / "allocations.beancount").write_text("\n".join(blocks), encoding="utf-8")
+    day = datetime.date(2025, 1, 5)
+    entries = [
+        data.Transaction(
+            {"decision": f"{number}/QĐ-UBND", "decision_date": day, "kind": ALLOCATION.code},
+            day, "*", "UBND tỉnh Lai Châu", "Giao kế hoạch vốn", frozenset(), frozenset(),
+            [data.Posting(account, amount.Amount(Decimal(value), "VND"), None, None, None, None)
+             for account, value in ALLOCATION.postings(line, 10**13)])
+        for number, (line, _) in enumerate(lines, start=1)]
+    (folder / "allocations.beancount").write_text(format_entries(entries), encoding="utf-8")
     main = folder / "main.beancount"
     main.write_text(main.read_text(encoding="utf-8") + 'include "allocations.beancount"\n',
                     encoding="utf-8")
@@ -76,7 +81,7 @@ def make_books(folder: Path, mtqg: list[str], env: dict[str, str]) -> list:
 
 def movements(lines: list, rows: int, seed: int = 7) -> list[tuple]:
     """Rows for the sample statement layout: advances settled later, payments, returns."""
-    from mtqgledger.model.catalogue import load_catalogue
+    from mtqgledger.model.catalogue_files import load_catalogue
 
     catalogue = load_catalogue()
     random_numbers = random.Random(seed)
@@ -162,8 +167,9 @@ def main() -> None:
                                              shared_strings=not args.inline_strings)
     started = time.perf_counter()
     from mtqgledger.importers.treasury import read_statement
+    from mtqgledger.model.catalogue_files import load_catalogue
 
-    read_statement(statement)
+    read_statement(statement, load_catalogue())
     extract = time.perf_counter() - started
     # run.measure spawns the import from a small wrapper, so its peak memory is its own
     # and not this script's (Linux carries the high-water mark across exec).

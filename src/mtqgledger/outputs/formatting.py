@@ -12,21 +12,28 @@ checks both give the same text.
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel import Locale
-from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
-
-LOCALE = Locale.parse("vi_VN")
+LOCALE = "vi_VN"
 UNITS = {
     "dong": (1, "đồng"),
     "trieu": (10**6, "triệu đồng"),
     "ty": (10**9, "tỷ đồng"),
 }
-if LOCALE.decimal_formats[None].grouping != (3, 3):  # pragma: no cover - CLDR data
-    raise RuntimeError("vi_VN no longer groups digits by three: format through Babel")
-_TO_LOCALE = str.maketrans({",": get_group_symbol(LOCALE), ".": get_decimal_symbol(LOCALE),
-                            "-": get_minus_sign_symbol(LOCALE)})
+
+
+@functools.cache
+def _to_locale() -> dict[int, str]:
+    """Python's separators and minus sign -> the locale's (Babel imported on first use)."""
+    from babel import Locale
+    from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+    locale = Locale.parse(LOCALE)
+    if locale.decimal_formats[None].grouping != (3, 3):  # pragma: no cover - CLDR data
+        raise RuntimeError(f"{LOCALE} no longer groups digits by three: format through Babel")
+    return str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale),
+                          "-": get_minus_sign_symbol(locale)})
 
 
 def _rounded(value: Decimal, decimals: int) -> Decimal:
@@ -37,7 +44,7 @@ def _rounded(value: Decimal, decimals: int) -> Decimal:
 def format_number(value: Decimal, decimals: int = 0, grouped: bool = True) -> str:
     """A number in vi_VN's symbols, rounded half-up to ``decimals`` places."""
     return format(_rounded(value, decimals), f"{',' if grouped else ''}.{decimals}f") \
-        .translate(_TO_LOCALE)
+        .translate(_to_locale())
 
 
 def format_amount(amount: int, unit: str = "dong", decimals: int | None = None) -> str:
