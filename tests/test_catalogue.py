@@ -106,21 +106,27 @@ def test_ntm_components(cat: Catalogue) -> None:
 
 
 def test_merged_programme_2026_2035(cat: Catalogue) -> None:
+    # QĐ 417/QĐ-BNNMT as ../shared/DOMAIN.md gives it: two hợp phần, ten and five nội dung
+    # thành phần; the "Nội dung NN" below them come from the decisions (an open level).
     merged = cat.programs["MTQG2635"]
     assert merged.title_vi == (
-        "Chương trình MTQG xây dựng nông thôn mới, giảm nghèo bền vững và phát triển kinh "
-        "tế - xã hội vùng đồng bào dân tộc thiểu số và miền núi giai đoạn 2026-2035"
+        "Chương trình mục tiêu quốc gia xây dựng nông thôn mới, giảm nghèo bền vững và phát "
+        "triển kinh tế - xã hội vùng đồng bào dân tộc thiểu số và miền núi giai đoạn 2026-2035"
     )
     assert _codes(merged) == ["HP1", "HP2"]
-    assert _codes(cat.node("MTQG2635/HP1")) == [f"ND{i:02d}" for i in range(1, 11)]
-    assert _codes(cat.node("MTQG2635/HP2")) == [f"ND{i:02d}" for i in range(1, 6)]
-    nd04 = cat.node(("MTQG2635", "HP1", "ND04"))
-    assert nd04 is not None
-    assert nd04.title_vi == (
+    assert _codes(cat.node("MTQG2635/HP1")) == [f"TP{i:02d}" for i in range(1, 11)]
+    assert _codes(cat.node("MTQG2635/HP2")) == [f"TP{i:02d}" for i in range(1, 6)]
+    tp04 = cat.node(("MTQG2635", "HP1", "TP04"))
+    assert tp04.title_vi == (
         "Nội dung thành phần 4: Phát triển nguồn nhân lực và hỗ trợ tạo việc làm bền vững"
     )
-    assert nd04.note == ""
-    assert cat.node(("MTQG2635", "HP1", "ND01")).note == "unverified"
+    assert tp04.note == "" and tp04.level == "subproject"
+    assert cat.node("MTQG2635/HP2/TP05").title_vi.startswith(
+        "Nội dung thành phần 5: Công tác truyền thông, tuyên truyền")
+    assert [level.name for level in merged.levels] == ["Hợp phần", "Nội dung thành phần",
+                                                        "Nội dung"]
+    assert merged.levels[2].open and merged.levels[2].code_of(3) == "ND03"
+    assert merged.levels[1].number_of("TP10") == 10
 
 
 def test_node_levels_paths_and_capitals(cat: Catalogue) -> None:
@@ -232,7 +238,7 @@ def test_find_other_forms(cat: Catalogue) -> None:
     assert cat.find("GNBV/DA4/TDA2").path == ("GNBV", "DA4", "TDA2")
     assert cat.find("gnbv:da4:tda1").path == ("GNBV", "DA4", "TDA1")
     assert cat.find("Cải thiện dinh dưỡng").path == ("GNBV", "DA3", "TDA2")
-    assert cat.find("Nội dung thành phần 04", within="MTQG2635/HP1").code == "ND04"
+    assert cat.find("Nội dung thành phần 04", within="MTQG2635/HP1").code == "TP04"
     assert cat.find("nd4", within="NTM").path == ("NTM", "ND04")
     assert cat.find("Sub-project 2: Support for workers", within="GNBV/DA4").code == "TDA2"
 

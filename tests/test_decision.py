@@ -129,11 +129,11 @@ def test_one_source_and_one_capital_from_the_title(tmp_path):
 
 def test_options_override_the_title(tmp_path):
     result = read(decision_workbook(tmp_path / "qd.xlsx"), number="9/QĐ-UBND",
-                           date=datetime.date(2025, 12, 20), plan_year=2026, province="LaoCai")
+                  date=datetime.date(2024, 12, 20), plan_year=2024, province="LaoCai")
     entry = result.entries[0]
-    assert entry.meta["decision"] == "9/QĐ-UBND" and entry.date == datetime.date(2025, 12, 20)
-    assert entry.postings[0].account.startswith("Assets:Appropriation:LaoCai:")
-    assert entry.postings[0].account.endswith(":Y2026")
+    assert entry.meta["decision"] == "9/QĐ-UBND" and entry.date == datetime.date(2024, 12, 20)
+    assert entry.postings[0].account.startswith("Assets:Appropriation:LaoCai:GNBV:")
+    assert entry.postings[0].account.endswith(":Y2024")
 
 
 def test_beangulp_importer_identifies_and_extracts(tmp_path):
@@ -199,7 +199,7 @@ def test_missing_stt_column(tmp_path):
 
 
 def test_unknown_programme_title_lists_closest(tmp_path):
-    rows = [["I", "Chương trình MTQG giảm nghèo bền vửng lâu dài", 10, 10, None, None, None],
+    rows = [["I", "Chương trình MTQG phòng, chống ma túy", 10, 10, None, None, None],
             ["1", DA4, 10, 10, None, None, None]]
     message = refused(decision_workbook(tmp_path / "qd.xlsx", rows))
     assert "sheet 'PL01'" in message and "dòng (row) 9" in message

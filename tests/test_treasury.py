@@ -341,7 +341,7 @@ def test_programme_title_shared_by_two_periods_follows_the_plan_year(tmp_path, c
     first, second = read_statement(statement(tmp_path, rows, header=header), catalogue).entries
     assert first.postings[0].account == "Expenses:Disbursed:LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025"
     assert second.postings[0].account == \
-        "Expenses:Disbursed:LaiChau:MTQG2635:HP1:ND04:NSTW:SN:Y2026"
+        "Expenses:Disbursed:LaiChau:MTQG2635:HP1:TP04:NSTW:SN:Y2026"
 
 
 # --- province
@@ -423,10 +423,10 @@ def test_unknown_kind(tmp_path, catalogue):
 
 def test_unknown_programme_title_lists_closest_matches(tmp_path, catalogue):
     rows = [movement(D(2025, 3, 1), "KB-1", "TDA2", "Thanh toán", 10,
-                     program="Giảm nghèo bền vựng xyz")]
+                     program="Chương trình phát triển vùng biên giới")]
     message = problem_of(tmp_path, catalogue, rows)
     assert "sheet 'KB'" in message and "dòng (row) 6" in message
-    assert "closest" in message and "GNBV" in message
+    assert "closest" in message and "GNBV" in message and "[[spellings]]" in message
 
 
 @pytest.mark.parametrize(("amount", "expected"), [

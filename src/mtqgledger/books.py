@@ -160,12 +160,15 @@ class Books:
             return self._cached.catalogue_files
         return catalogue_files(self.options, str(self.path.parent))
 
+    def catalogue_files(self) -> list[str]:
+        """The catalogue files the books' budget-rule plugin line names."""
+        cached = self._from_cache()
+        return cached.catalogue_files if cached is not None else self._named_catalogue_files()
+
     @cached_property
     def catalogue(self) -> Catalogue:
         """The bundled catalogue, ``MTQG_CATALOGUE`` and the files the plugin line names."""
-        cached = self._from_cache()
-        files = cached.catalogue_files if cached is not None else self._named_catalogue_files()
-        return catalogue_of(files)
+        return catalogue_of(self.catalogue_files())
 
     def _input_files(self) -> list[str]:
         """Every file whose contents the load depended on."""

@@ -80,6 +80,10 @@ def _import_and_summarise(files: tuple[Path, ...], ledger: Path, dry_run: bool,
             if document.ignored_sheets else ""
         click.echo(f"{document.path.name}: {len(document.entries)} bút toán{ignored}",
                    err=True)
+        for note in document.notes:
+            click.echo(f"  {note}", err=True)
+        for name in document.names:
+            click.echo(f"  {name.line()}", err=True)
     verb = "Sẽ thêm" if dry_run else "Đã thêm"
     click.echo(f"{verb} {len(result.added)} giao dịch, mở {len(result.opened)} tài khoản; "
                f"bỏ qua {result.duplicates} đã có trong sổ (duplicates).", err=True)

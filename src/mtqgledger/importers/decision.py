@@ -29,6 +29,7 @@ from mtqgledger.importers.decision_rows import (
 )
 from mtqgledger.importers.hierarchy import build_tree, walk
 from mtqgledger.importers.money import program_in_title
+from mtqgledger.importers.notes import NameRead, noted
 from mtqgledger.importers.workbook import (
     ImportProblem,
     Sheet,
@@ -38,7 +39,7 @@ from mtqgledger.importers.workbook import (
     title_lines,
 )
 from mtqgledger.model.accounts import Line, Root
-from mtqgledger.model.catalogue import Catalogue
+from mtqgledger.model.catalogue import Catalogue, Node
 from mtqgledger.model.postings import ADJUSTMENT_CODE, ALLOCATION
 from mtqgledger.model.text import bilingual, matches
 from mtqgledger.model.titles import DECISION_TITLES, committee_name
@@ -51,6 +52,7 @@ class SheetResult:
     name: str
     entries: list[data.Transaction]
     lines: int
+    names: list[NameRead] = field(default_factory=list)
 
 
 @dataclass
@@ -66,6 +68,19 @@ class DecisionResult:
     def entries(self) -> list[data.Transaction]:
         return [entry for sheet in self.sheets for entry in sheet.entries]
 
+    @property
+    def names(self) -> list[NameRead]:
+        """Names read loosely and items new to the catalogue, each once."""
+        return list({(read.match.node.path, read.match.written): read
+                     for sheet in self.sheets for read in sheet.names}.values())
+
+    @property
+    def new_items(self) -> list[Node]:
+        return list({read.match.node.path: read.match.node for read in self.names
+                     if read.match.how == "new"}.values())
+
+    notes: list[str] = field(default_factory=list)
+
 
 def parse_sheet(sheet: Sheet, layout: Layout, info: DecisionInfo, catalogue: Catalogue,
                 ) -> SheetResult:
@@ -79,11 +94,15 @@ def parse_sheet(sheet: Sheet, layout: Layout, info: DecisionInfo, catalogue: Cat
     for row in walk(root):
         if not row.of_which:
             check_sums(row, layout, factor, decimals, sheet, row.title or "TỔNG SỐ")
-    program = program_in_title(title_lines(sheet, layout.header_row), catalogue)
-    booked = line_rows(root, catalogue, program, sheet)
+    program = program_in_title(title_lines(sheet, layout.header_row), catalogue, info.plan_year)
+    booked = line_rows(root, catalogue.names, program, info.plan_year, sheet,
+                       layout.title_column)
     entries = [entry for line_row in booked
                for entry in _entries_for(line_row, layout, factor, info, sheet, catalogue)]
-    return SheetResult(sheet.name, entries, len({line_row.node.path for line_row in booked}))
+    names = [NameRead(f"{sheet.file.name}, sheet '{sheet.name}', dòng {line_row.named_at}",
+                      line_row.match) for line_row in booked if noted(line_row.match)]
+    return SheetResult(sheet.name, entries, len({line_row.node.path for line_row in booked}),
+                       names)
 
 
 def _entries_for(booked: LineRow, layout: Layout, factor: int, info: DecisionInfo,
@@ -114,6 +133,8 @@ def _entries_for(booked: LineRow, layout: Layout, factor: int, info: DecisionInf
         })
         if booked.detail:
             meta["detail"] = booked.detail
+        if booked.match.approximate:
+            meta["written_as"] = booked.match.written.strip()
         postings = [data.Posting(account, _AMOUNT(Decimal(number), "VND"), None, None, None,
                                  None) for account, number in ALLOCATION.postings(line, dong)]
         narration = f"{DECISION_TITLES[info.kind]} năm {info.plan_year} – {node.title_vi}"

@@ -15,11 +15,10 @@ from mtqgledger.importers.cells import CellError, parse_number, unit_factor
 from mtqgledger.importers.decision_columns import Layout
 from mtqgledger.importers.hierarchy import RANK_TOTAL, Row, marker_rank, walk
 from mtqgledger.importers.workbook import Sheet, number_style
-from mtqgledger.model.catalogue import Catalogue, LookupFailed, Node
+from mtqgledger.model.catalogue import Node
+from mtqgledger.model.names import Match, NameProblem, Names
 from mtqgledger.model.text import bilingual, normalise
 
-# Row titles that name catalogue items, by the level they name.
-STRUCTURAL = ("chuong trinh", "du an", "tieu du an", "hop phan", "noi dung thanh phan")
 FOOTER = ("ghi chu", "luu y", "noi nhan", "tm uy ban", "tm ubnd", "kt chu tich", "chu tich",
           "nguoi lap", "thu truong")
 
@@ -73,22 +72,36 @@ def read_rows(sheet: Sheet, layout: Layout) -> tuple[list[Row], Row | None, int]
     return rows, total, decimals
 
 
-def _resolve(row: Row, catalogue: Catalogue, context: tuple[str, ...], sheet: Sheet,
-             ) -> Node | None:
-    """The catalogue item a structural row names, looked up below ``context``."""
-    folded = normalise(row.title)
-    if not any(folded.startswith(word) for word in STRUCTURAL):
-        return None
+def _structural(folded: str, names: Names, context: tuple[str, ...]) -> bool:
+    """True for a row that names a programme or an item: 'Chương trình …', 'Dự án 4: …'."""
     if folded.startswith("chuong trinh"):
-        context = ()  # a programme row names a programme, whatever the sheet title said
+        return True
+    programs = [names.catalogue.programs[context[0]]] if context else \
+        list(names.catalogue.programs.values())
+    for program in programs:
+        for level in program.levels:
+            name = normalise(level.name)
+            if folded.startswith(name + " "):
+                after = folded[len(name) + 1:].split(" ", 1)[0]
+                # The open level ("Nội dung") also begins ordinary texts: only with a number.
+                if not level.open or after.isdigit():
+                    return True
+    return False
+
+
+def _resolve(row: Row, names: Names, context: tuple[str, ...], plan_year: int, sheet: Sheet,
+             column: int) -> Match | None:
+    """The programme or item a structural row names, looked up below ``context``."""
+    folded = names.fold(row.title)
+    if not _structural(folded, names, context):
+        return None
     try:
-        node = catalogue.find(row.title, within=context)
-    except LookupFailed as problem:
-        raise sheet.problem(f"'{row.title}': {problem}", row.number) from None
-    if folded.startswith("chuong trinh") and node.level != "program":
-        raise sheet.problem(bilingual(f"'{row.title}' không phải tên chương trình trong danh "
-                                      "mục", f"it matched {node.ref}"), row.number)
-    return node
+        if folded.startswith("chuong trinh") or not context:
+            # A programme row names a programme, whatever the sheet's title said.
+            return names.program(row.title, plan_year)
+        return names.item(row.title, context)
+    except NameProblem as problem:
+        raise sheet.problem(str(problem), row.number, column) from None
 
 
 def check_sums(parent: Row, layout: Layout, factor: int, decimals: int, sheet: Sheet,
@@ -131,43 +144,52 @@ def check_row_totals(row: Row, layout: Layout, decimals: int, factor: int,
 @dataclass
 class LineRow:
     row: Row
-    node: Node
+    match: Match  # the item the row (or the row above its detail rows) names
     detail: str | None
+    named_at: int  # the Excel row that names the item
+
+    @property
+    def node(self) -> Node:
+        return self.match.node
 
 
-def line_rows(root: Row, catalogue: Catalogue, program: tuple[str, ...], sheet: Sheet,
-               ) -> list[LineRow]:
+def line_rows(root: Row, names: Names, program: tuple[str, ...], plan_year: int,
+              sheet: Sheet, column: int) -> list[LineRow]:
     """The rows whose amounts are booked: each line row, or its detail rows if it has any."""
-    nodes: dict[int, Node] = {}
+    matches: dict[int, Match] = {}
 
     def context_of(row: Row) -> tuple[str, ...]:
         parent = row.parent
         while parent is not None:
-            if id(parent) in nodes:
-                return nodes[id(parent)].path
+            if id(parent) in matches:
+                return matches[id(parent)].node.path
             parent = parent.parent
         return program
 
     for row in walk(root):
         if row is root or row.of_which:
             continue
-        node = _resolve(row, catalogue, context_of(row), sheet)
-        if node is not None:
-            nodes[id(row)] = node
+        match = _resolve(row, names, context_of(row), plan_year, sheet, column)
+        if match is not None:
+            matches[id(row)] = match
     booked: list[LineRow] = []
     for row in walk(root):
-        node = nodes.get(id(row))
-        if node is None or row.of_which:
+        match = matches.get(id(row))
+        if match is None or row.of_which:
             continue
-        if any(id(child) in nodes for child in walk(row) if child is not row):
+        if any(id(child) in matches for child in walk(row) if child is not row):
             continue  # a programme or project row: its items below are the lines
+        if len(match.node.path) < 2:
+            raise sheet.problem(bilingual(f"'{row.title}' là chương trình, không có dự án bên "
+                                          "dưới", "a programme row needs its items below it"),
+                                row.number, column)
         details = [d for d in walk(row) if d is not row and not d.of_which and d.has_amounts
                    and not d.additive_children()]
         if details:
-            booked.extend(LineRow(d, node, d.title) for d in details)
+            booked.extend(LineRow(d, match, d.title, row.number) for d in details)
         elif row.has_amounts:
-            booked.append(LineRow(row, node, None))
-    if not nodes:
+            booked.append(LineRow(row, match, None, row.number))
+    if not matches:
         raise sheet.problem(bilingual("không thấy dòng chương trình / dự án / tiểu dự án nào",
                                       "no row names a catalogue item, e.g. 'Tiểu dự án 2: …'"))
     return booked

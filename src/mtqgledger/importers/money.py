@@ -44,16 +44,24 @@ def named_in_title(lines: Sequence[str], words: Words) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def program_in_title(lines: Sequence[str], catalogue: Catalogue) -> tuple[str, ...]:
-    """The programme a sheet's title names, so rows or columns may leave it out."""
-    folded_lines = [normalise(text) for text in lines]
-    # Longest title first: the 2026-2035 programme's title contains the older ones'.
+def program_in_title(lines: Sequence[str], catalogue: Catalogue,
+                     plan_year: int | None = None) -> tuple[str, ...]:
+    """The programme a sheet's title names, so rows or columns may leave it out.
+
+    Its title's words (abbreviations read) or one of its other names, in a title
+    line; of several, one whose period holds the plan year, the longest title first
+    (the 2026-2035 programme's title contains the older ones').
+    """
+    names = catalogue.names
+    folded = [f" {names.fold(text)} " for text in lines]
+    found = []
     for program in sorted(catalogue.programs.values(), key=lambda p: -len(p.title_vi)):
-        title = normalise(program.title_vi)
-        bare = title.removeprefix("chuong trinh mtqg ").removeprefix("chuong trinh ")
-        if any(title in line or (bare and bare in line) for line in folded_lines):
-            return program.path
-    return ()
+        words = [names.words_of(program), *names.aliases[program.code]]
+        if any(f" {word} " in line for word in words if word for line in folded):
+            found.append(program)
+    if plan_year is not None:
+        found = [node for node in found if names.in_period(node, plan_year)] or found
+    return found[0].path if found else ()
 
 
 def _read_code(text: str, entries: Mapping[str, Source | Capital], words: Words) -> str | None:

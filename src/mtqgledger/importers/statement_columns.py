@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mtqgledger.importers.workbook import Sheet, cell_text, header_labels, is_numbering_row
-from mtqgledger.model.text import matches
+from mtqgledger.model.text import matches, normalise
 
 DATE = "date"
 VOUCHER = "voucher"
@@ -23,6 +23,7 @@ NARRATION = "narration"
 PROGRAM = "program"
 PROJECT = "project"
 SUBPROJECT = "subproject"
+CONTENT = "content"
 LINE_CODE = "line_code"
 SOURCE = "source"
 CAPITAL = "capital"
@@ -53,7 +54,9 @@ ROLE_NAMES = {
     DATE: "Ngày", VOUCHER: "Số chứng từ", AMOUNT: "Số tiền", KIND: "Nghiệp vụ",
     SOURCE: "Nguồn vốn", CAPITAL: "Loại vốn", PROJECT: "Dự án", PROGRAM: "Chương trình",
     SUBPROJECT: "Tiểu dự án", LINE_CODE: "Mã dòng vốn", PLAN_YEAR: "Năm kế hoạch",
+    CONTENT: "Nội dung",
 }
+ITEM_ROLES = (PROGRAM, PROJECT, SUBPROJECT, CONTENT)  # the programme, then each level below
 _HEADER_SEARCH_ROWS = 40
 _DIGIT = re.compile(r"\d")
 
@@ -130,15 +133,39 @@ def read_columns(sheet: Sheet, first: int, last: int) -> Columns:
     'Ngày hạch toán' (accounting date) column is preferred to other dates."""
     index: dict[str, int] = {}
     labels: dict[str, str] = {}
+    texts: list[tuple[int, str, str | None]] = []
     for column, path in enumerate(header_labels(sheet, first, last), start=1):
         role = classify_label(path) if path else None
-        if role is None:
-            continue
-        text = " / ".join(path)
-        accounting_date = role == DATE and matches(text, ("hach toan",))
-        if role not in index or accounting_date:
-            index[role], labels[role] = column, text
+        if role is not None:
+            texts.append((column, " / ".join(path), role))
     data_row = last + 1
     if data_row <= sheet.height and is_numbering_row([cell_text(v) for v in sheet.row(data_row)]):
         data_row += 1
+    for column, text, role in texts:
+        if role == NARRATION and _content_column(sheet, column, text, texts, data_row):
+            role = CONTENT
+        accounting_date = role == DATE and matches(text, ("hach toan",))
+        if role not in index or accounting_date:
+            index[role], labels[role] = column, text
     return Columns(first, last, data_row, index, labels)
+
+
+_CONTENT_VALUE = re.compile(r"^(noi dung|nd) ?\d")
+
+
+def _content_column(sheet: Sheet, column: int, text: str,
+                    texts: list[tuple[int, str, str | None]], data_row: int) -> bool:
+    """True for a 'Nội dung' column that names the third level below a programme (2026:
+    Hợp phần / Nội dung thành phần / Nội dung), not what the payment was for.
+
+    So read when another column holds the narration ('Diễn giải', 'Trích yếu'), or
+    when its cells read "Nội dung 01…" / "ND01".
+    """
+    if normalise(text) != "noi dung":
+        return False
+    if any(role == NARRATION and other != column for other, _, role in texts):
+        return True
+    values = [normalise(cell_text(row[column - 1])) for row in sheet.rows[data_row - 1:
+                                                                          data_row + 49]
+              if len(row) >= column and cell_text(row[column - 1])]
+    return bool(values) and sum(bool(_CONTENT_VALUE.match(v)) for v in values) * 2 > len(values)

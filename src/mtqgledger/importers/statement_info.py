@@ -8,6 +8,7 @@ source or the capital type of every row, or the programme.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mtqgledger.importers.cells import unit_factor
@@ -20,6 +21,7 @@ from mtqgledger.importers.money import (
 from mtqgledger.importers.statement_columns import AMOUNT, Columns
 from mtqgledger.importers.workbook import Sheet, title_lines
 from mtqgledger.model.catalogue import Catalogue, LookupFailed
+from mtqgledger.model.catalogue_words import region_number, roman
 from mtqgledger.model.text import bilingual, normalise
 
 _TREASURY = re.compile(r"\b(?:kho bac nha nuoc|kbnn|ubnd|uy ban nhan dan)\s+"
@@ -27,6 +29,7 @@ _TREASURY = re.compile(r"\b(?:kho bac nha nuoc|kbnn|ubnd|uy ban nhan dan)\s+"
 _DATE_IN_WORDS = re.compile(r"ngay \d{1,2} thang \d{1,2} nam \d{4}")
 _PLAN_YEAR_TITLE = re.compile(r"\bnam (?:ke hoach |ngan sach |kh |ns )?(20\d\d)\b")
 _PARENTHESES = re.compile(r"\(([^)]*)\)")
+_REGION = re.compile(r"\bkho bac nha nuoc khu vuc ([ivxl]+|\d+)\b")
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,12 @@ class SheetInfo:
     source: str | None
     capital: str | None
     program: tuple[str, ...]
+    note: str = ""  # where the province came from, when the title does not name it
 
 
 def _province_in(line: str, catalogue: Catalogue) -> str | None:
     match = _TREASURY.search(normalise(line))
-    if match is None:
+    if match is None or match.group(1).startswith("khu vuc"):
         return None
     words = match.group(1).split()
     for count in range(len(words), 0, -1):  # "lai chau phong kiem soat chi" -> "lai chau"
@@ -54,6 +58,45 @@ def _province_in(line: str, catalogue: Catalogue) -> str | None:
     return None
 
 
+def _region_in(lines: Sequence[str], catalogue: Catalogue) -> int | None:
+    """The regional treasury a title names: 'KHO BẠC NHÀ NƯỚC KHU VỰC IX', 'KBNN khu vực 9'."""
+    for line in lines:
+        if match := _REGION.search(catalogue.names.fold(line)):
+            return region_number(match.group(1))
+    return None
+
+
+def _province(lines: Sequence[str], catalogue: Catalogue, books: frozenset[str],
+              sheet: Sheet, header_row: int) -> tuple[str, str]:
+    """The province of a statement's rows, and a note on where it came from.
+
+    A provincial treasury or the province's committee names it; a regional treasury
+    serves several provinces, so it comes from the books (those the region serves, or
+    the only one the books keep); failing that the statement is refused, listing the
+    provinces it could be.
+    """
+    named = next((code for line in lines if (code := _province_in(line, catalogue))), None)
+    if named is not None:
+        return named, ""
+    region = _region_in(lines, catalogue)
+    serving = {code for treasury in catalogue.treasuries if treasury.region == region
+               for code in treasury.provinces} if region else set()
+    candidates = sorted((serving & books) or serving or books)
+    where = f"Kho bạc Nhà nước khu vực {roman(region)}" if region else "bảng kê"
+    if len(candidates) == 1:
+        source = "sổ" if candidates[0] in books else "danh mục kho bạc khu vực"
+        return candidates[0], bilingual(
+            f"tỉnh {catalogue.province_title(candidates[0])} lấy từ {source} ({where} không "
+            "ghi tỉnh)", "province taken from the books" if source == "sổ" else
+            "the only province the region serves")
+    listed = ", ".join(f"{code} ({catalogue.province_title(code)})" for code in candidates)
+    raise sheet.problem(bilingual(
+        f"không xác định được tỉnh của bảng kê ({where}); ghi rõ bằng --province",
+        "the statement names no province" + (f"; it could be: {listed}" if listed else
+                                             "; expected 'KHO BẠC NHÀ NƯỚC <TỈNH>' above "
+                                             "the table")), header_row)
+
+
 def _amount_unit(columns: Columns) -> int | None:
     """A unit written in the amount header, e.g. 'Số tiền (triệu đồng)'."""
     for inside in _PARENTHESES.findall(columns.labels.get(AMOUNT, "")):
@@ -62,17 +105,14 @@ def _amount_unit(columns: Columns) -> int | None:
     return None
 
 
-def read_info(sheet: Sheet, columns: Columns, programmes: Catalogue, catalogue: Catalogue, *,
-              province: str | None, plan_year: int | None) -> SheetInfo:
+def read_info(sheet: Sheet, columns: Columns, catalogue: Catalogue, *,
+              province: str | None, plan_year: int | None,
+              books: frozenset[str] = frozenset()) -> SheetInfo:
+    """What the title says of every row; ``books``: the provinces the books keep."""
     lines = title_lines(sheet, columns.header_row)
+    note = ""
     if province is None:
-        province = next((code for line in lines
-                         if (code := _province_in(line, catalogue)) is not None), None)
-        if province is None:
-            raise sheet.problem(bilingual(
-                "không thấy tên tỉnh trong tiêu đề; ghi rõ bằng --province",
-                "expected 'KHO BẠC NHÀ NƯỚC <TỈNH>' or 'UBND TỈNH …' above the table"),
-                columns.header_row)
+        province, note = _province(lines, catalogue, books, sheet, columns.header_row)
     if plan_year is None:
         text = _DATE_IN_WORDS.sub(" ", "\n".join(normalise(line) for line in lines))
         if match := _PLAN_YEAR_TITLE.search(text):
@@ -82,4 +122,4 @@ def read_info(sheet: Sheet, columns: Columns, programmes: Catalogue, catalogue: 
     return SheetInfo(province, plan_year, factor,
                      named_in_title(lines, source_words(catalogue)),
                      named_in_title(lines, capital_words(catalogue)),
-                     program_in_title(lines, programmes))
+                     program_in_title(lines, catalogue, plan_year), note)

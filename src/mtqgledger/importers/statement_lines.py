@@ -10,7 +10,6 @@ there, which the resolver follows as the rows go by.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import tomllib
 from collections.abc import Sequence
@@ -21,9 +20,19 @@ from pathlib import Path
 from beancount.core import data
 
 from mtqgledger.importers.money import read_capital, read_source
+from mtqgledger.importers.notes import noted
+from mtqgledger.importers.statement_columns import (
+    CAPITAL,
+    ITEM_ROLES,
+    LINE_CODE,
+    PROGRAM,
+    PROJECT,
+    SOURCE,
+)
 from mtqgledger.importers.workbook import ImportProblem
 from mtqgledger.model.accounts import Line, Root
-from mtqgledger.model.catalogue import Catalogue, LookupFailed, Node
+from mtqgledger.model.catalogue import Catalogue, Node
+from mtqgledger.model.names import Match, NameProblem
 from mtqgledger.model.postings import (
     ADVANCE,
     PAYMENT,
@@ -54,26 +63,22 @@ def classify_kind(text: str) -> Kind | None:
 
 
 class RowProblem(ValueError):
-    """A row value that cannot be resolved; the caller adds sheet and row."""
+    """A row value that cannot be resolved; the caller adds sheet, row and the role's cell."""
+
+    def __init__(self, message: str, role: str | None = None) -> None:
+        super().__init__(message)
+        self.role = role
 
 
-def _shallow(catalogue: Catalogue, depth: int) -> Catalogue:
-    """The catalogue cut below ``depth`` levels, so a look-up sees one level only."""
-
-    def cut(node: Node, level: int) -> Node:
-        children = tuple(cut(c, level + 1) for c in node.children) if level < depth else ()
-        return dataclasses.replace(node, children=children)
-
-    return dataclasses.replace(catalogue, programs={code: cut(node, 1) for code, node in
-                                                    catalogue.programs.items()})
-
-
-def _leaf_check(node: Node) -> Node:
-    if len(node.path) < 2:
-        raise RowProblem(bilingual(f"'{node.ref}' là chương trình, cần dự án / tiểu dự án",
+def _leaf_check(node: Node | None, catalogue: Catalogue) -> Node:
+    """A line's item: below its programme, and without items of its own (an open level's
+    items aside: money may be allocated to the level above them)."""
+    if node is None or len(node.path) < 2:
+        raise RowProblem(bilingual(f"'{node.ref if node else ''}' là chương trình, cần dự án / "
+                                   "tiểu dự án",
                                    "a line needs a project, and a sub-project where the "
                                    "project has them"))
-    if node.children:
+    if node.children and not _open_below(node, catalogue):
         codes = ", ".join(child.code for child in node.children)
         raise RowProblem(bilingual(f"dự án {node.ref} có tiểu dự án ({codes}) nhưng dòng không "
                                    "ghi tiểu dự án", "the project has sub-projects: name one"))
@@ -104,7 +109,7 @@ def load_codes(path: Path, catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
                                                 "expected a catalogue item path such as "
                                                 "GNBV/DA4/TDA2"))
         try:
-            _leaf_check(node)
+            _leaf_check(node, catalogue)
         except RowProblem as problem:
             raise ImportProblem(path, f"mã '{code}': {problem}") from None
         codes[code.strip()] = node.path
@@ -120,45 +125,29 @@ class Resolver:
     codes: dict[str, tuple[str, ...]]
     open_accounts: frozenset[str]
     advances: dict[str, Decimal]  # outstanding advances on extended (K) segments
-    programmes: Catalogue = field(init=False)
-    projects: Catalogue = field(init=False)
+    noted: dict[tuple, Match] = field(default_factory=dict)  # names read loosely, new items
+    new_items: dict[tuple[str, ...], Node] = field(default_factory=dict)
     _items: dict[tuple, tuple[str, ...]] = field(default_factory=dict)
     _money: dict[tuple, tuple[str, str]] = field(default_factory=dict)
     _kinds: dict[str, Kind | None] = field(default_factory=dict)
     _lines: dict[tuple, Line] = field(default_factory=dict)
     _accounts: dict[Line, dict[Root, str]] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self.programmes = _shallow(self.catalogue, 1)
-        self.projects = _shallow(self.catalogue, 2)
-
     def kind(self, text: str) -> Kind | None:
         if text not in self._kinds:
             self._kinds[text] = classify_kind(text)
         return self._kinds[text]
 
-    def item(self, code: str, program: str, project: str, subproject: str,
-             context: tuple[str, ...], plan_year: int) -> tuple[str, ...]:
-        key = (code, program, project, subproject, context, plan_year)
+    def item(self, code: str, texts: tuple[str, ...], context: tuple[str, ...],
+             plan_year: int) -> tuple[str, ...]:
+        """The item path a row names: by its code, or by its programme and level texts
+        (programme, then each level below it; empty cells are skipped)."""
+        key = (code, texts, context, plan_year)
         found = self._items.get(key)
         if found is None:
             found = self._items[key] = (
-                self._by_code(code) if code else
-                self._by_titles(program, project, subproject, context, plan_year))
+                self._by_code(code) if code else self._by_titles(texts, context, plan_year))
         return found
-
-    def _programme(self, text: str, plan_year: int) -> tuple[str, ...]:
-        """A programme by code or title; of several that match, the one whose period
-        holds the plan year ("Giảm nghèo bền vững" names GNBV for 2021-2025 money)."""
-        try:
-            return self.programmes.find(text).path
-        except LookupFailed as problem:
-            if " is ambiguous " not in str(problem):
-                raise
-            current = [node for node in problem.candidates if _in_period(node, plan_year)]
-            if len(current) != 1:
-                raise
-            return current[0].path
 
     def _by_code(self, code: str) -> tuple[str, ...]:
         path = self.codes.get(code) or self.codes.get(code.lstrip("0") or "0")
@@ -170,40 +159,66 @@ class Resolver:
             raise RowProblem(bilingual(f"mã dòng vốn '{code}' không có trong bảng mã và không "
                                        "phải đường dẫn danh mục",
                                        "expected an item path such as GNBV/DA4/TDA2 or a code of "
-                                       f"the code table{given}"))
-        return _leaf_check(node).path
+                                       f"the code table{given}"), LINE_CODE)
+        return _leaf_check(node, self.catalogue).path
 
-    def _by_titles(self, program: str, project: str, subproject: str,
-                   context: tuple[str, ...], plan_year: int) -> tuple[str, ...]:
+    def _by_titles(self, texts: tuple[str, ...], context: tuple[str, ...],
+                   plan_year: int) -> tuple[str, ...]:
+        program, *levels = texts
+        names = self.catalogue.names
+        if program:
+            try:
+                path = self._note(names.program(program, plan_year)).node.path
+            except NameProblem as problem:
+                raise RowProblem(str(problem), PROGRAM) from None
+        elif context:
+            path = context
+        else:
+            raise RowProblem(bilingual("không xác định được chương trình",
+                                       "no Chương trình column or value, and the title names "
+                                       "no programme"), PROGRAM)
+        if not any(levels):
+            raise RowProblem(bilingual("thiếu dự án / hợp phần",
+                                       "the Dự án (Hợp phần) cell is empty"), PROJECT)
+        node = None
+        for role, text in zip(ITEM_ROLES[1:], levels, strict=True):
+            if text:
+                try:
+                    node = self._note(names.item(text, path)).node
+                except NameProblem as problem:
+                    raise RowProblem(str(problem), role) from None
+                path = node.path
         try:
-            if program:
-                path = self._programme(program, plan_year)
-            elif context:
-                path = context
-            else:
-                raise RowProblem(bilingual("không xác định được chương trình",
-                                           "no Chương trình column or value, and the title "
-                                           "names no programme"))
-            if not project:
-                raise RowProblem(bilingual("thiếu dự án", "the Dự án cell is empty"))
-            node = self.projects.find(project, within=path)
-            if subproject:
-                node = self.catalogue.find(subproject, within=node.path)
-            else:
-                node = self.catalogue.node(node.path)
-        except LookupFailed as problem:
-            raise RowProblem(str(problem)) from None
-        return _leaf_check(node).path
+            return _leaf_check(node, self.catalogue).path
+        except RowProblem as problem:
+            raise RowProblem(str(problem), next(role for role, text in zip(
+                reversed(ITEM_ROLES[1:]), reversed(levels), strict=True) if text)) from None
+
+    def written(self, texts: tuple[str, ...]) -> str:
+        """The row's names as written, where they were read loosely ("" when exact)."""
+        loose = {written for (_, written), match in self.noted.items() if match.approximate}
+        return " / ".join(text.strip() for text in texts if text in loose)
+
+    def _note(self, match: Match) -> Match:
+        """Keep the names read loosely and the new items, for the summary."""
+        if noted(match):
+            self.noted.setdefault((match.node.path, match.written), match)
+            if match.how == "new":
+                self.new_items[match.node.path] = match.node
+        return match
 
     def money(self, source: str, capital: str) -> tuple[str, str]:
         key = (source, capital)
         found = self._money.get(key)
         if found is None:
             try:
-                found = (read_source(source, self.catalogue),
-                         read_capital(capital, self.catalogue))
+                found = (read_source(source, self.catalogue), "")
             except ValueError as problem:
-                raise RowProblem(str(problem)) from None
+                raise RowProblem(str(problem), SOURCE) from None
+            try:
+                found = (found[0], read_capital(capital, self.catalogue))
+            except ValueError as problem:
+                raise RowProblem(str(problem), CAPITAL) from None
             self._money[key] = found
         return found
 
@@ -218,7 +233,7 @@ class Resolver:
             if node is not None and capital not in node.capitals:
                 allowed = ", ".join(sorted(node.capitals))
                 raise RowProblem(bilingual(f"'{node.title_vi}' không nhận vốn {capital}",
-                                           f"the catalogue allows {allowed}"))
+                                           f"the catalogue allows {allowed}"), CAPITAL)
             line = Line(province, path, source, capital, plan_year)
             if plan_year < year:
                 segment = line.extended(year)
@@ -243,14 +258,6 @@ class Resolver:
         return found
 
 
-_PERIOD = re.compile(r"(\d{4})\s*[-–]\s*(\d{4})")
-
-
-def _in_period(node: Node, year: int) -> bool:
-    match = _PERIOD.fullmatch(node.period.strip())
-    return match is not None and int(match.group(1)) <= year <= int(match.group(2))
-
-
 def advance_balances(existing: Sequence[data.Directive]) -> dict[str, Decimal]:
     """Outstanding advances on extended segments, from the existing entries."""
     balances: dict[str, Decimal] = {}
@@ -262,3 +269,9 @@ def advance_balances(existing: Sequence[data.Directive]) -> dict[str, Decimal]:
                 if account.startswith(prefix) and ":K" in account and posting.units:
                     balances[account] = balances.get(account, Decimal(0)) + posting.units.number
     return balances
+
+
+def _open_below(node: Node, catalogue: Catalogue) -> bool:
+    """True if the level below the node is open ("Nội dung NN" of the 2026-2035 programme)."""
+    levels = catalogue.programs[node.path[0]].levels
+    return len(node.path) - 1 < len(levels) and levels[len(node.path) - 1].open

@@ -21,7 +21,9 @@ from mtqgledger.importers.cells import CellError, NumberStyle, parse_date, parse
 from mtqgledger.importers.statement_columns import (
     AMOUNT,
     CAPITAL,
+    CONTENT,
     DATE,
+    ITEM_ROLES,
     KIND,
     LINE_CODE,
     NARRATION,
@@ -66,7 +68,7 @@ def _plan_year(text: str) -> int:
     match = _YEAR_CELL.fullmatch(normalise(text))
     if match is None or not 2000 <= int(match.group(1)) <= 2100:
         raise RowProblem(bilingual(f"năm kế hoạch '{text}' không hợp lệ",
-                                   "expected a year such as 2025"))
+                                   "expected a year such as 2025"), PLAN_YEAR)
     return int(match.group(1))
 
 
@@ -79,6 +81,7 @@ class _Target:
     source: str
     capital: str
     plan_year: int
+    written: str = ""  # the names as written, where they are not the catalogue's
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,7 @@ class _Booking:
     debit: str
     credit: str
     tracked: bool
+    written: str
 
 
 _AMOUNT = amount.Amount._make
@@ -105,7 +109,8 @@ def _cell(cells: list[object], column: int) -> str:
     return value.strip() if type(value) is str else cell_text(value)
 
 
-_KEY_ROLES = (LINE_CODE, PROGRAM, PROJECT, SUBPROJECT, SOURCE, CAPITAL, PLAN_YEAR, KIND)
+_KEY_ROLES = (LINE_CODE, PROGRAM, PROJECT, SUBPROJECT, CONTENT, SOURCE, CAPITAL, PLAN_YEAR,
+              KIND)
 
 
 def _getter(indices: Sequence[int]):
@@ -167,7 +172,8 @@ class SheetReader:
             try:
                 found.append(self.entry(number, cells, raw_amount, voucher))
             except RowProblem as problem:
-                raise self.fail(str(problem), number) from None
+                raise self.sheet.problem(str(problem), number,
+                                         self.columns.index.get(problem.role)) from None
         return found
 
     def check_columns(self) -> None:
@@ -192,7 +198,7 @@ class SheetReader:
               voucher: str) -> data.Transaction:
         if not voucher:
             raise RowProblem(bilingual(f"thiếu số chứng từ ở cột '{self.columns.label(VOUCHER)}'",
-                                       "every movement needs its voucher number"))
+                                       "every movement needs its voucher number"), VOUCHER)
         day = cells[self.date_at]
         if type(day) is not datetime.date:
             day = self.date(day)
@@ -218,6 +224,8 @@ class SheetReader:
                 "row": Decimal(number)}  # Decimal, as the parser gives: printable metadata
         if unit_code := _cell(cells, self.unit_code_at):
             meta["unit_code"] = unit_code
+        if booking.written:
+            meta["written_as"] = booking.written
         # Amount._make skips Amount's type assertions: the number is a Decimal by construction.
         postings = [
             data.Posting(debit, _AMOUNT((Decimal(dong), "VND")), None, None, None, None),
@@ -234,7 +242,8 @@ class SheetReader:
                                      target.capital, target.plan_year, year)
         accounts = self.resolver.accounts(line)
         tracked = line.is_extended and Root.ADVANCE in (kind.debit, kind.credit)
-        return _Booking(line, kind, accounts[kind.debit], accounts[kind.credit], tracked)
+        return _Booking(line, kind, accounts[kind.debit], accounts[kind.credit], tracked,
+                        target.written)
 
     def target(self, key: tuple, default_year: int) -> _Target:
         """Resolve a row's kind and line texts (once per distinct combination)."""
@@ -243,15 +252,16 @@ class SheetReader:
         kind = self.resolver.kind(kind_text)
         if kind is None:
             raise RowProblem(bilingual(f"nghiệp vụ '{kind_text}' không rõ",
-                                       f"unknown movement kind; known: {', '.join(KNOWN_KINDS)}"))
+                                       f"unknown movement kind; known: {', '.join(KNOWN_KINDS)}"),
+                             KIND if KIND in texts else NARRATION)
         info, year_text = self.info, texts.get(PLAN_YEAR, "")
         plan_year = _plan_year(year_text) if year_text else default_year
-        path = self.resolver.item(texts.get(LINE_CODE, ""), texts.get(PROGRAM, ""),
-                                  texts.get(PROJECT, ""), texts.get(SUBPROJECT, ""),
-                                  info.program, plan_year)
+        item_texts = tuple(texts.get(role, "") for role in ITEM_ROLES)
+        path = self.resolver.item(texts.get(LINE_CODE, ""), item_texts, info.program, plan_year)
         source, capital = self.resolver.money(texts.get(SOURCE) or info.source or "",
                                               texts.get(CAPITAL) or info.capital or "")
-        return _Target(kind, path, source, capital, plan_year)
+        return _Target(kind, path, source, capital, plan_year,
+                       self.resolver.written(item_texts))
 
     def date(self, raw: object) -> datetime.date:
         if type(raw) is datetime.date:
@@ -260,11 +270,11 @@ class SheetReader:
         if found is None:
             if raw == "" or raw is None:
                 raise RowProblem(bilingual(f"thiếu ngày ở cột '{self.columns.label(DATE)}'",
-                                           "expected dd/mm/yyyy"))
+                                           "expected dd/mm/yyyy"), DATE)
             try:
                 found = self.dates[raw] = _date(raw)
             except CellError as problem:
-                raise RowProblem(f"cột '{self.columns.label(DATE)}': {problem}") from None
+                raise RowProblem(f"cột '{self.columns.label(DATE)}': {problem}", DATE) from None
         return found
 
     def amount(self, raw: object) -> int:
@@ -276,10 +286,11 @@ class SheetReader:
                 raise RowProblem(bilingual(
                     f"cột '{self.columns.label(AMOUNT)}': số tiền phải dương, ô ghi "
                     f"{cell_text(raw) or 'trống'}",
-                    "an amount must be positive; a return is a 'Nộp trả / giảm chi' row"))
+                    "an amount must be positive; a return is a 'Nộp trả / giảm chi' row"),
+                    AMOUNT)
             return to_dong(number, self.info.factor)
         except CellError as problem:
-            raise RowProblem(f"cột '{self.columns.label(AMOUNT)}': {problem}") from None
+            raise RowProblem(f"cột '{self.columns.label(AMOUNT)}': {problem}", AMOUNT) from None
 
 
 def number_style_of(sheet: Sheet, columns: Columns) -> NumberStyle:

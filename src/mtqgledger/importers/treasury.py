@@ -25,13 +25,14 @@ from pathlib import Path
 from beancount.core import data
 
 from mtqgledger.importers.base import WorkbookImporter
+from mtqgledger.importers.notes import NameRead
 from mtqgledger.importers.statement_columns import AMOUNT, KIND, VOUCHER, find_header, read_columns
 from mtqgledger.importers.statement_info import read_info
 from mtqgledger.importers.statement_lines import Resolver, advance_balances, load_codes
 from mtqgledger.importers.statement_rows import SheetReader, number_style_of
 from mtqgledger.importers.workbook import ImportProblem, Sheet, any_sheet, read_workbook
-from mtqgledger.model.accounts import Root
-from mtqgledger.model.catalogue import Catalogue, LookupFailed
+from mtqgledger.model.accounts import Root, parse_account
+from mtqgledger.model.catalogue import Catalogue, LookupFailed, Node
 from mtqgledger.model.text import bilingual
 
 
@@ -43,6 +44,9 @@ class StatementResult:
     entries: list[data.Transaction]
     sheets: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # where the province came from
+    names: list[NameRead] = field(default_factory=list)  # names read loosely, new items
+    new_items: list[Node] = field(default_factory=list)
 
 
 def _province_option(path: str | Path, province: str | None, catalogue: Catalogue,
@@ -64,6 +68,8 @@ def read_statement(path: str | Path, catalogue: Catalogue, *,
     code_table = load_codes(Path(codes), catalogue) if codes is not None else {}
     sheets = read_workbook(path)
     opened = frozenset(entry.account for entry in existing if isinstance(entry, data.Open))
+    books = frozenset(found[1].province for account in opened
+                      if (found := parse_account(account)) is not None)
     resolver = Resolver(catalogue, code_table, opened, advance_balances(existing))
     result = StatementResult(Path(path), [])
     for sheet in sheets:
@@ -72,15 +78,19 @@ def read_statement(path: str | Path, catalogue: Catalogue, *,
             result.ignored.append(sheet.name)
             continue
         columns = read_columns(sheet, *header)
-        info = read_info(sheet, columns, resolver.programmes, catalogue, province=province,
-                         plan_year=plan_year)
+        info = read_info(sheet, columns, catalogue, province=province, plan_year=plan_year,
+                         books=books)
         reader = SheetReader(sheet, columns, info, resolver, number_style_of(sheet, columns))
         result.entries.extend(reader.entries())
         result.sheets.append(sheet.name)
+        if info.note:
+            result.notes.append(f"{Path(path).name}, sheet '{sheet.name}': {info.note}")
     if not result.sheets:
         raise ImportProblem(path, bilingual(
             "không có bảng kê chứng từ kho bạc nào",
             "no sheet has a statement header with Ngày and Số tiền / Số chứng từ columns"))
+    result.names = [NameRead(Path(path).name, match) for match in resolver.noted.values()]
+    result.new_items = list(resolver.new_items.values())
     return result
 
 

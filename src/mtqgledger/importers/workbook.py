@@ -21,17 +21,27 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 class ImportProblem(ValueError):
-    """Bad input: the message names the file, sheet and row, and what was expected."""
+    """Bad input: the message names the file, sheet, row and cell, and what was expected."""
 
     def __init__(self, file: str | Path, message: str, sheet: str | None = None,
-                 row: int | None = None):
+                 row: int | None = None, column: int | None = None):
         self.file, self.sheet, self.row, self.problem = str(file), sheet, row, message
+        self.column = column
         where = Path(self.file).name
         if sheet is not None:
             where += f", sheet '{sheet}'"
         if row is not None:
             where += f", dòng (row) {row}"
+            if column is not None:
+                where += f", ô (cell) {cell_name(row, column)}"
         super().__init__(f"{where}: {message}")
+
+
+def cell_name(row: int, column: int) -> str:
+    """The cell a user finds in Excel: (14, 2) -> 'B14'."""
+    from openpyxl.utils import get_column_letter  # only for messages
+
+    return f"{get_column_letter(column)}{row}"
 
 
 def cell_text(value: object) -> str:
@@ -78,8 +88,9 @@ class Sheet:
     def width(self) -> int:
         return max((len(row) for row in self.rows), default=0)
 
-    def problem(self, message: str, row: int | None = None) -> ImportProblem:
-        return ImportProblem(self.file, message, self.name, row)
+    def problem(self, message: str, row: int | None = None,
+                column: int | None = None) -> ImportProblem:
+        return ImportProblem(self.file, message, self.name, row, column)
 
 
 def read_workbook(path: str | Path) -> list[Sheet]:

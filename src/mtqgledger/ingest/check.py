@@ -11,12 +11,14 @@ back to them (tests/test_entrytext.py).
 from __future__ import annotations
 
 import heapq
+import os
 from decimal import Decimal
 
 from beancount.core import data
 from beancount.ops import balance, validation
 from beancount.parser import printer
 
+from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.plugins import budget_rules
 
 
@@ -47,8 +49,9 @@ def unbalanced(entries: list[data.Directive], options_map: dict) -> list:
 
 
 def check_result(existing: list[data.Directive], options_map: dict,
-                 added: list[data.Directive]) -> list[str]:
-    """Errors of the books with the new entries added: Beancount's checks and the budget rules."""
+                 added: list[data.Directive], catalogue: Catalogue) -> list[str]:
+    """Errors of the books with the new entries added: Beancount's checks and the budget rules
+    (with ``catalogue``: the books' own, with the items the import adds to it)."""
     added = sorted(added, key=data.entry_sortkey)
     structure = [entry for entry in existing if not isinstance(entry, data.Transaction)]
     merged = list(heapq.merge(structure, added, key=data.entry_sortkey))
@@ -62,6 +65,8 @@ def check_result(existing: list[data.Directive], options_map: dict,
         errors += balance.check(combined, options_map)[1]
     for name, config in options_map.get("plugin", []):
         if name == budget_rules.__name__:  # the books' own rules, with their options
-            errors += budget_rules.budget_rules(combined, options_map, config)[1]
+            base = os.path.dirname(options_map.get("filename") or ".")
+            sources = budget_rules.RuleConfig.parse(config, base).sources
+            errors += budget_rules.check_rules(combined, catalogue, sources)
             break
     return [printer.format_error(error) for error in errors]

@@ -16,9 +16,10 @@ from beancount.core import data
 from mtqgledger.importers.base import WorkbookImporter
 from mtqgledger.importers.decision import DecisionImporter
 from mtqgledger.importers.money import read_capital, read_source
+from mtqgledger.importers.notes import NameRead
 from mtqgledger.importers.treasury import TreasuryImporter
 from mtqgledger.importers.workbook import ImportProblem, read_workbook
-from mtqgledger.model.catalogue import Catalogue
+from mtqgledger.model.catalogue import Catalogue, Node
 from mtqgledger.model.text import bilingual
 
 # The options of `mtqg import` each importer takes.
@@ -32,6 +33,9 @@ class SourceDocument:
     kind: str  # decision | treasury
     entries: list[data.Transaction]
     ignored_sheets: list[str] = field(default_factory=list)
+    names: list[NameRead] = field(default_factory=list)  # read loosely, or new items
+    notes: list[str] = field(default_factory=list)  # e.g. where the province came from
+    new_items: list[Node] = field(default_factory=list)
 
 
 def importers_for(catalogue: Catalogue, options: dict) -> list[WorkbookImporter]:
@@ -71,4 +75,5 @@ def read_document(path: Path, importers: Sequence[WorkbookImporter],
                   existing: Sequence[data.Directive]) -> SourceDocument:
     importer = identify(path, importers)
     result = importer.read(str(path), existing)
-    return SourceDocument(path, importer.code, result.entries, result.ignored)
+    return SourceDocument(path, importer.code, result.entries, result.ignored, result.names,
+                          result.notes, result.new_items)

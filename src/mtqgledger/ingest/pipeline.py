@@ -31,8 +31,10 @@ from mtqgledger.files import StagedFiles
 from mtqgledger.importers.identity import drop_duplicates, known_keys, reference
 from mtqgledger.ingest.check import check_result
 from mtqgledger.ingest.documents import SourceDocument, importers_for, read_document
+from mtqgledger.ingest.items import ITEMS_FILE, items_path, items_text, naming_the_items
 from mtqgledger.model.accounts import Root, parse_account
-from mtqgledger.model.catalogue import Catalogue
+from mtqgledger.model.catalogue import Catalogue, CatalogueError
+from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.model.text import bilingual
 from mtqgledger.outputs.beancount_text import format_entries, open_entries
 
@@ -190,9 +192,9 @@ def _import_files(ledger: Path, files: Sequence[Path], dry_run: bool, options: d
                   step: Callable[[str], None]) -> ImportResult:
     step("đọc sổ (loading the books)")
     books = _open_books(ledger)
-    existing, catalogue = books.entries, books.catalogue
+    existing = books.entries
     try:
-        importers = importers_for(catalogue, options)
+        importers = importers_for(books.catalogue, options)
     except ValueError as problem:
         raise ImportFailed(str(problem)) from None
     documents = []
@@ -201,16 +203,41 @@ def _import_files(ledger: Path, files: Sequence[Path], dry_run: bool, options: d
         documents.append(read_document(Path(path), importers, existing))
     batches, duplicates = new_entries(documents, existing)
     new = [entry for batch in batches.values() for entry in batch]
+    items = _Items(books, documents) if new else None
+    catalogue = items.catalogue if items else books.catalogue
     opened = opens_for(new, existing, catalogue)
     result = ImportResult(documents, new, opened, duplicates, [])
     if new and not dry_run:
         step("kiểm tra và ghi (checking and writing)")
-        result.written = _write(books, documents, batches, result)
+        result.written = _write(books, documents, batches, result, items)
     return result
 
 
+class _Items:
+    """The items new to the books' catalogue the documents name, and the catalogue with them."""
+
+    def __init__(self, books: Books, documents: Sequence[SourceDocument]) -> None:
+        nodes = {node.path: node for document in documents for node in document.new_items}
+        self.path = items_path(books.path, IMPORT_DIR)
+        self.text = ""
+        self.catalogue = books.catalogue
+        if not nodes:
+            return
+        before = self.path.read_text(encoding="utf-8") if self.path.exists() else ""
+        cited = ", ".join(sorted({str(entry.meta.get("decision") or entry.meta.get("voucher"))
+                                  for document in documents for entry in document.entries}))
+        self.text = items_text(before, nodes.values(), f"theo {cited} (mtqg import)")
+        named = [name for name in books.catalogue_files()
+                 if Path(name).resolve() != self.path.resolve()]
+        try:
+            self.catalogue = load_catalogue(named, [(str(self.path), self.text)])
+        except CatalogueError as problem:
+            raise ImportFailed(str(problem)) from None
+
+
 def _write(books: Books, documents: Sequence[SourceDocument],
-           batches: dict[str, list[data.Transaction]], result: ImportResult) -> list[Path]:
+           batches: dict[str, list[data.Transaction]], result: ImportResult,
+           items: _Items | None) -> list[Path]:
     """Append the new entries to the import files, once the books with them pass the checks."""
     ledger, folder, opened = books.path, books.path.parent / IMPORT_DIR, result.opened
     sources = {kind: ", ".join(d.path.name for d in documents if d.kind == kind)
@@ -219,6 +246,12 @@ def _write(books: Books, documents: Sequence[SourceDocument],
         [folder / TARGETS[kind] for kind, batch in batches.items() if batch]
     main_text = ledger.read_text(encoding="utf-8")
     updated_main = include_lines(main_text, sorted(targets), books.options.get("include", []))
+    if items is not None and items.text:
+        targets.insert(0, items.path)
+        try:
+            updated_main = naming_the_items(updated_main, f"{IMPORT_DIR}/{ITEMS_FILE}")
+        except ValueError as problem:
+            raise ImportFailed(f"{ledger}: {problem}") from None
     if updated_main != main_text:
         targets.append(ledger)  # renamed last: the main file gains its include lines
 
@@ -234,11 +267,16 @@ def _write(books: Books, documents: Sequence[SourceDocument],
             before = path.read_text(encoding="utf-8") if path.exists() else \
                 "; Tạo bởi mtqg import. Không sửa tay các dòng đã nhập.\n"
             texts[path] = before.rstrip("\n") + "\n" + text
+        if items is not None and items.text:
+            texts[items.path] = items.text
         texts[ledger] = updated_main
         return texts
 
+    catalogue = items.catalogue if items is not None else books.catalogue
+
     def check_and_sum() -> list[str]:
-        problems = check_result(list(books.entries), books.options, [*opened, *result.added])
+        problems = check_result(list(books.entries), books.options, [*opened, *result.added],
+                                catalogue)
         if not problems:
             result.totals()  # for the summary, while the child may still be writing
         return problems

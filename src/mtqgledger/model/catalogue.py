@@ -8,20 +8,23 @@ English titles and fragments of them, ignoring accents, case and punctuation.
 
 from __future__ import annotations
 
-import difflib
+import datetime
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from mtqgledger.model.text import bilingual, matching_key, normalise
+from rapidfuzz import fuzz, process
+
+from mtqgledger.model.text import bilingual, normalise
 
 CODE_PATTERN = re.compile(r"[A-Z][A-Za-z0-9]*")
 """Every code (programme, project, source, province...) must match this in full."""
 
-LEVELS: tuple[str, ...] = ("program", "project", "subproject")
-_SUGGESTIONS = 5
+LEVELS: tuple[str, ...] = ("program", "project", "subproject", "content")
+"""Levels of the catalogue's items; what documents call each is the programme's ``levels``."""
+SUGGESTIONS = 5
 
 
 class CatalogueError(ValueError):
@@ -38,8 +41,34 @@ class LookupFailed(LookupError):
 
 
 @dataclass(frozen=True)
+class Level:
+    """What documents call the items of one level of a programme, and how they are coded.
+
+    ``code`` is the code of item number n with ``#`` for its digits: ``"TDA#"`` gives
+    TDA3, ``"TP##"`` TP04. ``open`` levels take items the catalogue does not list, by
+    number, with the title the decision gives them.
+    """
+
+    name: str
+    code: str
+    open: bool = False
+
+    def code_of(self, number: int) -> str:
+        digits = self.code.count("#")
+        return self.code.replace("#" * digits, f"{number:0{digits}d}")
+
+    def number_of(self, code: str) -> int | None:
+        prefix = self.code.split("#", 1)[0]
+        rest = code[len(prefix):] if code.startswith(prefix) else ""
+        return int(rest) if rest.isdigit() else None
+
+
+DEFAULT_LEVELS = (Level("Dự án", "DA#"), Level("Tiểu dự án", "TDA#"), Level("Nội dung", "ND##"))
+
+
+@dataclass(frozen=True)
 class Node:
-    """A programme, project or sub-project."""
+    """A programme or one of its items (project, sub-project, content)."""
 
     code: str
     path: tuple[str, ...]
@@ -49,10 +78,12 @@ class Node:
     children: tuple[Node, ...]
     note: str = ""
     period: str = ""
+    levels: tuple[Level, ...] = DEFAULT_LEVELS  # a programme's levels below it
+    aliases: tuple[str, ...] = ()  # a programme's other names, folded
 
     @property
     def level(self) -> str:
-        """``"program"``, ``"project"`` or ``"subproject"``."""
+        """``"program"``, ``"project"``, ``"subproject"`` or ``"content"``."""
         return LEVELS[len(self.path) - 1]
 
     @property
@@ -103,6 +134,39 @@ class Capital:
 
 
 @dataclass(frozen=True)
+class Abbreviation:
+    """A short form documents use, and the words it stands for (both folded)."""
+
+    short: str
+    long: str
+    before_number: bool = False  # only when a number follows: "TDA3", "Dự án 5"
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """A way of writing a name the user taught: the folded text and what it names."""
+
+    text: str
+    item: tuple[str, ...] = ()  # a catalogue path
+    source: str = ""
+    capital: str = ""
+    province: str = ""
+
+
+@dataclass(frozen=True)
+class Treasury:
+    """A regional State Treasury and the provinces it serves over a period."""
+
+    region: int
+    provinces: tuple[str, ...]
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    def serves_on(self, day: datetime.date) -> bool:
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
 class Province:
     """A province or centrally-run city; ``successor`` is set when it was merged away."""
 
@@ -111,10 +175,6 @@ class Province:
     successor: str | None
     note: str = ""
     city: bool = False  # a centrally-run city: "UBND THÀNH PHỐ …", not "UBND TỈNH …"
-
-
-_PERIOD_SUFFIX = re.compile(r"[\s,;(]*giai\s+đoạn\s+(\d{4})\s*[-–]\s*(\d{4})\)?\s*$",
-                            re.IGNORECASE)
 
 
 def as_path(path: Sequence[str] | str) -> tuple[str, ...]:
@@ -130,7 +190,7 @@ def _descendants(node: Node) -> Iterator[Node]:
         yield from _descendants(child)
 
 
-def _describe(node: Node) -> str:
+def describe(node: Node) -> str:
     return f"{node.ref} ({node.title_vi})"
 
 
@@ -143,6 +203,9 @@ class Catalogue:
     capitals: dict[str, Capital]
     provinces: dict[str, Province]
     files: tuple[str, ...] = field(default=())
+    abbreviations: tuple[Abbreviation, ...] = ()
+    spellings: tuple[Spelling, ...] = ()
+    treasuries: tuple[Treasury, ...] = ()
 
     def node(self, path: Sequence[str] | str) -> Node | None:
         """The node at this exact code path, or None."""
@@ -176,103 +239,23 @@ class Catalogue:
         return known.title_vi if known else code
 
     @cached_property
-    def _keys(self) -> dict[tuple[str, ...], _Keys]:
-        return {node.path: _Keys.of(node) for node in self.walk()}
+    def names(self):  # -> mtqgledger.model.names.Names (imported late: it imports this)
+        """Names as documents write them, resolved against this catalogue."""
+        from mtqgledger.model.names import Names
+
+        return Names(self)
 
     def find(self, query: str, within: Sequence[str] | str = ()) -> Node:
-        """Resolve a code, a code path, a title or a title fragment to one node.
+        """Resolve a code, a code path, a title or words of a title to one node
+        (see :meth:`mtqgledger.model.names.Names.find`)."""
+        return self.names.find(query, within)
 
-        ``within`` limits the search to the descendants of that path. Matching ignores
-        accents, case and punctuation; the first rule that matches wins: exact code, code
-        path (``"DA4/TDA2"``), exact title, title beginning (``"Tiểu dự án 2"``, whole
-        words only), words contained in the title, then any substring of the title.
-        Raises LookupFailed when nothing or several nodes match.
-        """
-        # Documents often append the period: "… giảm nghèo bền vững giai đoạn 2021-2025".
-        # It is no part of the title; it picks between programmes of different periods.
-        period = None
-        if match := _PERIOD_SUFFIX.search(query):
-            period = f"{match.group(1)}-{match.group(2)}"
-            query = query[: match.start()]
-        pool, where = self._pool(query, as_path(within))
-        wanted = matching_key(query)
-        if not wanted:
-            raise LookupFailed(bilingual("không có gì để tra", "empty catalogue query"), query)
-        for rule, test in self._rules(query, wanted):
-            hits = [n for n in pool if test(n, self._keys[n.path])]
-            if len(hits) > 1 and period:
-                hits = [n for n in hits if self.programs[n.path[0]].period == period] or hits
-            if len(hits) == 1:
-                return hits[0]
-            if hits:
-                listed = "\n  ".join(_describe(n) for n in hits)
-                raise LookupFailed(
-                    bilingual(f"'{query.strip()}' khớp {len(hits)} mục trong danh mục",
-                              f"{query!r}{where} is ambiguous ({len(hits)} entries match by "
-                              f"{rule})") + f":\n  {listed}",
-                    query,
-                    hits,
-                )
-        closest = self._closest(wanted, pool)
-        listed = "\n  ".join(_describe(n) for n in closest)
-        raise LookupFailed(
-            bilingual(f"không có mục nào trong danh mục khớp '{query.strip()}'",
-                      f"no catalogue entry matches {query!r}{where}; closest")
-            + f":\n  {listed}",
-            query,
-            closest,
-        )
-
-    def _pool(self, query: str, scope: tuple[str, ...]) -> tuple[list[Node], str]:
-        """The nodes a look-up may return, and how to say where it looked."""
-        if scope:
-            root = self.node(scope)
-            if root is None:
-                raise LookupFailed(bilingual(f"không có mục {'/'.join(scope)} trong danh mục",
-                                             "no catalogue entry there"), query)
-            pool, where = list(_descendants(root)), f" within {root.ref}"
-        else:
-            pool, where = list(self.walk()), ""
-        if not pool:
-            raise LookupFailed(bilingual(f"{'/'.join(scope)} không có mục con",
-                                         "no entries below it"), query)
-        return pool, where
-
-    @staticmethod
-    def _rules(query: str, wanted: str) -> list[tuple[str, Any]]:
-        """The look-up rules in the order they are tried: (name, test of a node and its keys)."""
-        plain = query.strip()
-        parts = as_path(plain) if re.search(r"[/:]", plain) else ()
-        part_keys = tuple(matching_key(p) for p in parts)
-        return [
-            ("code", lambda n, k: n.code == plain),
-            ("code", lambda n, k: k.code == wanted),
-            (
-                "code path",
-                lambda n, k: (
-                    len(parts) > 1
-                    and len(n.path) >= len(parts)
-                    and tuple(matching_key(c) for c in n.path[-len(parts) :]) == part_keys
-                ),
-            ),
-            ("title", lambda n, k: wanted in k.titles),
-            ("title beginning", lambda n, k: any(_starts(t, wanted) for t in k.titles)),
-            ("title words", lambda n, k: any(f" {wanted} " in f" {t} " for t in k.titles)),
-            ("title fragment", lambda n, k: any(wanted in t for t in k.titles)),
-        ]
-
-    def _closest(self, wanted: str, pool: Sequence[Node]) -> list[Node]:
-        keys = self._keys
-
-        def score(node: Node) -> float:
-            k = keys[node.path]
-            texts = (k.code, *k.titles, *(t[: len(wanted)] for t in k.titles))
-            whole = max(_similarity(wanted, t) for t in texts)
-            words = max(_word_similarity(wanted, t) for t in k.titles)
-            return max(whole, words)
-
-        ranked = sorted(pool, key=lambda n: (-score(n), n.path))
-        return ranked[:_SUGGESTIONS]
+    def descendants(self, path: Sequence[str]) -> list[Node]:
+        """The nodes below ``path``, depth first (every node for the empty path)."""
+        if not path:
+            return list(self.walk())
+        root = self.node(path)
+        return list(_descendants(root)) if root is not None else []
 
     def current_province(self, code: str) -> Province:
         """The province in force today for ``code`` (its successor if merged away)."""
@@ -295,7 +278,8 @@ class Catalogue:
             if wanted == title or compact == province.code.lower():
                 return province
         names = {normalise(p.title_vi): p for p in self.provinces.values()}
-        close = difflib.get_close_matches(wanted, list(names), n=_SUGGESTIONS, cutoff=0.0)
+        close = [name for name, _, _ in process.extract(wanted, list(names), scorer=fuzz.WRatio,
+                                                          limit=SUGGESTIONS)]
         listed = ", ".join(f"{names[n].code} ({names[n].title_vi})" for n in close)
         raise LookupFailed(
             bilingual(f"không có tỉnh nào khớp '{query}'", f"no province matches; closest: "
@@ -303,44 +287,3 @@ class Catalogue:
             query,
             [names[n] for n in close],
         )
-
-
-_LABEL = re.compile(r"[^:]*\d\s*:\s*")
-
-
-@dataclass(frozen=True)
-class _Keys:
-    """Matching keys of one node: its code and its titles with and without the label."""
-
-    code: str
-    titles: tuple[str, ...]
-
-    @classmethod
-    def of(cls, node: Node) -> _Keys:
-        titles = []
-        for title in (node.title_vi, node.title_en):
-            label = _LABEL.match(title)
-            # "Tiểu dự án 2: Cải thiện dinh dưỡng" also matches as "Cải thiện dinh dưỡng".
-            for text in (title, title[label.end() :] if label else ""):
-                key = matching_key(text)
-                if key and key not in titles:
-                    titles.append(key)
-        return cls(matching_key(node.code), tuple(titles))
-
-
-def _similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b).ratio()
-
-
-def _word_similarity(wanted: str, title: str) -> float:
-    """Mean, over the query's words, of each word's best similarity to a title word."""
-    title_words = title.split()
-    if not title_words:
-        return 0.0
-    query_words = wanted.split()
-    best = [max(_similarity(q, t) for t in title_words) for q in query_words]
-    return sum(best) / len(best)
-
-
-def _starts(title: str, prefix: str) -> bool:
-    return title == prefix or title.startswith(prefix + " ")

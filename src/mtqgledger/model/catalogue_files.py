@@ -18,15 +18,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from mtqgledger.model import catalogue_words
 from mtqgledger.model.catalogue import (
     CODE_PATTERN,
+    DEFAULT_LEVELS,
     Capital,
     Catalogue,
     CatalogueError,
+    Level,
     Node,
     Province,
     Source,
 )
+from mtqgledger.model.catalogue_words import error_for
 from mtqgledger.model.deadlines import parse_rule
 from mtqgledger.model.text import bilingual, normalise
 
@@ -34,9 +38,13 @@ ENV_VAR = "MTQG_CATALOGUE"
 """Environment variable listing extra catalogue files, separated by ``os.pathsep``."""
 
 # Key under which each level lists its children in the TOML file.
-_CHILD_KEYS: tuple[str | None, ...] = ("projects", "subprojects", None)
+_CHILD_KEYS: tuple[str | None, ...] = ("projects", "subprojects", "contents", None)
 _NODE_KEYS = frozenset({"code", "title_vi", "title_en", "capitals", "note", "period"})
-_TOP_KEYS = ("programs", "sources", "capitals", "provinces")
+_PROGRAM_KEYS = frozenset({"levels", "aliases"})
+_TOP_KEYS = ("programs", "sources", "capitals", "provinces", "abbreviations", "spellings",
+             "treasuries")
+_WORD_TABLES = {"abbreviations": catalogue_words.abbreviation,
+                "spellings": catalogue_words.spelling, "treasuries": catalogue_words.treasury}
 _SOURCE_FIELDS = {"title_en": "", "default": False, "short": "", "aliases": ()}
 _CAPITAL_FIELDS = {"title_en": "", "short": "", "label": "", "aliases": (),
                    "spend_until": "31/12 N", "enforced": False}
@@ -58,6 +66,8 @@ class _Draft:
     capitals_origin: str = ""
     note: str | None = None
     period: str | None = None
+    levels: tuple[Level, ...] | None = None
+    aliases: tuple[str, ...] = ()
     children: dict[str, _Draft] = field(default_factory=dict)
 
 
@@ -71,6 +81,7 @@ class _Builder:
         self.provinces: dict[str, dict[str, Any]] = {}
         self.successor_origin: dict[str, str] = {}
         self.files: list[str] = []
+        self.words: dict[str, list] = {key: [] for key in _WORD_TABLES}
 
     # -- documents ----------------------------------------------------------------------
 
@@ -86,6 +97,9 @@ class _Builder:
             self._merge_money(entry, f"capitals[{index}]", name, self.capitals, _CAPITAL_FIELDS)
         for index, entry in enumerate(_tables(doc, "provinces", name, "")):
             self._merge_province(entry, f"provinces[{index}]", name)
+        for key, read in _WORD_TABLES.items():
+            for index, entry in enumerate(_tables(doc, key, name, "")):
+                self.words[key].append(read(entry, error_for(f"{name}: {key}[{index}]")))
         self.files.append(name)
 
     def _merge_nodes(
@@ -109,7 +123,8 @@ class _Builder:
                              "duplicate code among siblings")
             seen.add(code)
             child_key = _CHILD_KEYS[depth]
-            allowed = _NODE_KEYS | ({child_key} if child_key else set())
+            allowed = _NODE_KEYS | ({child_key} if child_key else set()) | \
+                (_PROGRAM_KEYS if depth == 0 else set())
             _check_keys(entry, allowed, where, name)
             draft = siblings.get(code)
             if draft is None:
@@ -124,6 +139,12 @@ class _Builder:
             if "capitals" in entry:
                 draft.capitals = _capitals(entry["capitals"], where, name)
                 draft.capitals_origin = f"{name}: {where}"
+            if "levels" in entry:
+                draft.levels = catalogue_words.levels(entry["levels"],
+                                                      error_for(f"{name}: {where}"))
+            if "aliases" in entry:
+                draft.aliases += catalogue_words.aliases(entry["aliases"],
+                                                         error_for(f"{name}: {where}"))
             if child_key:
                 self._merge_nodes(
                     entry, child_key, draft.children, depth + 1, f"{where}.", path, name
@@ -212,6 +233,9 @@ class _Builder:
                 for c, d in self.provinces.items()
             },
             files=tuple(self.files),
+            abbreviations=tuple(self.words["abbreviations"]),
+            spellings=tuple(self.words["spellings"]),
+            treasuries=tuple(self.words["treasuries"]),
         )
 
 
@@ -232,6 +256,8 @@ def _freeze(draft: _Draft, parent: tuple[str, ...], defined: frozenset[str],
         children=tuple(_freeze(c, path, defined, capitals) for c in draft.children.values()),
         note=draft.note or "",
         period=draft.period or "",
+        levels=draft.levels or DEFAULT_LEVELS,
+        aliases=draft.aliases,
     )
 
 
@@ -328,11 +354,13 @@ def env_files() -> list[str]:
     return [part for part in value.split(os.pathsep) if part.strip()]
 
 
-def load_catalogue(extra: Sequence[str | Path] | str | Path = ()) -> Catalogue:
+def load_catalogue(extra: Sequence[str | Path] | str | Path = (),
+                   texts: Sequence[tuple[str, str]] = ()) -> Catalogue:
     """Load the bundled catalogue merged with user files.
 
     Files are merged in this order: the bundled catalogue, the files listed in
-    ``MTQG_CATALOGUE`` (``os.pathsep``-separated), then ``extra``. Raises
+    ``MTQG_CATALOGUE`` (``os.pathsep``-separated), ``extra``, then ``texts``: (name,
+    TOML text) pairs not yet on disk (what an import is about to write). Raises
     CatalogueError for a malformed file.
     """
     if isinstance(extra, str | Path):
@@ -343,4 +371,6 @@ def load_catalogue(extra: Sequence[str | Path] | str | Path = ()) -> Catalogue:
     for path in [*env_files(), *extra]:
         name, doc = _read_file(path)
         builder.merge(doc, name)
+    for name, text in texts:
+        builder.merge(_parse(text.encode("utf-8"), name), name)
     return builder.build()

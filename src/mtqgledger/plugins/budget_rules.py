@@ -280,12 +280,19 @@ def budget_rules(
         catalogue = load_catalogue(config.catalogue_files)
     except (ValueError, CatalogueError) as problem:
         return entries, [BudgetRuleError(NO_SOURCE, str(problem), None)]
-    checker = _Checker(catalogue, config.sources or catalogue.default_sources())
+    return entries, check_rules(entries, catalogue, config.sources)
+
+
+def check_rules(entries: list[data.Directive], catalogue: Catalogue,
+                sources: frozenset[str] | None = None) -> list[BudgetRuleError]:
+    """The budget rules over ``entries`` with this catalogue (``mtqg import`` passes the
+    catalogue the books will have once the import is written)."""
+    checker = _Checker(catalogue, sources or catalogue.default_sources())
     for entry in entries:
         if isinstance(entry, data.Transaction):
             checker.transaction(entry)
         elif isinstance(entry, data.Open):
             checker.open(entry)
     checker.close_day()
-    return entries, checker.errors
+    return checker.errors
 
