@@ -56,7 +56,7 @@ def test_accounts_outside_the_roots_are_not_lines():
     ("Income:Allocated", "thiếu năm kế hoạch"),
     ("Income:Allocated:LaiChau:GNBV:DA4:TDA2:NSTW:SN", "thiếu năm kế hoạch"),
     ("Income:Allocated:LaiChau:GNBV:NSTW:SN:Y2025", "sai số cấp"),
-    ("Income:Allocated:LaiChau:GNBV:DA4:TDA2:X:NSTW:SN:Y2025", "sai số cấp"),
+    ("Income:Allocated:LaiChau:GNBV:DA4:TDA2:X:Y:NSTW:SN:Y2025", "sai số cấp"),
     ("Income:Allocated:LaiChau:GNBV:DA4:TDA-2:NSTW:SN:Y2025", "'TDA-2' không hợp lệ"),
     ("Income:Allocated:LaiChau:GNBV:DA4:2TDA:NSTW:SN:Y2025", "'2TDA' không hợp lệ"),
     ("Income:Allocated:LaiChau:GNBV:DA1:TDA1:NSTW:DTPT:Y2024:K2024", "phải sau năm kế hoạch"),

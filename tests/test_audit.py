@@ -282,22 +282,24 @@ def test_disbursement_values_come_from_the_report_and_the_rest_are_formulas(samp
     rows = records(sheet)
     assert len(rows) == len(lines)
     for number, (row, line) in enumerate(zip(rows, lines, strict=True), start=2):
-        assert (value(row, "Tỉnh"), value(row, "Chương trình"), value(row, "Dự án"),
-                value(row, "Tiểu dự án"), value(row, "Nguồn"), value(row, "Loại vốn"),
+        assert (value(row, "Tỉnh"), value(row, "Chương trình"), value(row, "Dự án / Hợp phần"),
+                value(row, "Tiểu dự án / ND thành phần"), value(row, "Mã nội dung"),
+                value(row, "Nguồn"), value(row, "Loại vốn"),
                 value(row, "Năm KH"), value(row, "Kéo dài sang")) == \
-            (line.province, line.program, line.project, line.subproject, line.source,
+            (line.province, line.program, line.project, line.subproject, line.content,
+             line.source,
              line.capital, line.plan_year, line.extended_into)
         assert (value(row, "Kế hoạch"), value(row, "Đã thanh toán"),
                 value(row, "Tạm ứng chưa thu hồi")) == (line.plan, line.payments, line.advances)
-        assert value(row, "Giải ngân") == f"=L{number}+M{number}"
-        assert value(row, "Tỷ lệ GN") == f'=IF(K{number}=0,"",N{number}/K{number})'
-        assert value(row, "Còn lại") == f"=K{number}-N{number}"
+        assert value(row, "Giải ngân") == f"=M{number}+N{number}"
+        assert value(row, "Tỷ lệ GN") == f'=IF(L{number}=0,"",O{number}/L{number})'
+        assert value(row, "Còn lại") == f"=L{number}-O{number}"
         assert value(row, "Nội dung").endswith(f"KH {line.plan_year}"
                                                + (f" kéo dài sang {line.extended_into}"
                                                   if line.extended_into else ""))
     # The published TDA1 figures, added up from the sheet's own line cells.
-    tda1 = [r for r in rows if (value(r, "Chương trình"), value(r, "Dự án"),
-                                value(r, "Tiểu dự án"), value(r, "Năm KH")) ==
+    tda1 = [r for r in rows if (value(r, "Chương trình"), value(r, "Dự án / Hợp phần"),
+                                value(r, "Tiểu dự án / ND thành phần"), value(r, "Năm KH")) ==
             ("GNBV", "DA4", "TDA1", 2025)]
     assert sum(value(r, "Kế hoạch") for r in tda1) == TDA1_PLAN
     assert sum(value(r, "Đã thanh toán") + value(r, "Tạm ứng chưa thu hồi")
@@ -308,22 +310,33 @@ def test_disbursement_totals_sum_the_right_rows(sample_book):
     sheet = sample_book["Giải ngân"]
     lines = records(sheet)
     last_line = len(lines) + 1
-    totals = [row for row in sheet.iter_rows(min_row=last_line + 1) if row[9].value]
-    *programs, grand = totals
-    assert grand[9].value.startswith("Tổng số")
+    totals = [row for row in sheet.iter_rows(min_row=last_line + 1) if row[10].value]
+    *programs, grand = [row for row in totals if row[7].value is None]
+    assert grand[10].value.startswith("Tổng số")
     here = grand[0].row
-    assert [cell.value for cell in grand[10:]] == [
-        f"=SUM(K2:K{last_line})", f"=SUM(L2:L{last_line})", f"=SUM(M2:M{last_line})",
-        f"=SUM(N2:N{last_line})", f'=IF(K{here}=0,"",N{here}/K{here})',
-        f"=SUM(P2:P{last_line})"]
+    assert [cell.value for cell in grand[11:]] == [
+        f"=SUM(L2:L{last_line})", f"=SUM(M2:M{last_line})", f"=SUM(N2:N{last_line})",
+        f"=SUM(O2:O{last_line})", f'=IF(L{here}=0,"",O{here}/L{here})',
+        f"=SUM(Q2:Q{last_line})"]
     assert {row[1].value for row in programs} == {value(r, "Chương trình") for r in lines}
+    # One row per plan year, the money extended into a later year apart.
+    years = [row for row in totals if row[7].value is not None]
+    assert [(row[7].value, row[8].value) for row in years] == \
+        [(2024, None), (2024, 2025), (2025, None)]
+    assert [row[10].value for row in years] == [
+        "Cộng kế hoạch năm 2024", "Cộng vốn năm 2024 kéo dài sang 2025",
+        "Cộng kế hoạch năm 2025"]
+    assert years[1][11].value == (f"=SUMIFS(L$2:L${last_line},H$2:H${last_line},2024,"
+                                  f"I$2:I${last_line},2025)")
+    assert years[2][11].value == (f'=SUMIFS(L$2:L${last_line},H$2:H${last_line},2025,'
+                                  f'I$2:I${last_line},"")')
     for row in programs:
         program = row[1].value
         members = [n for n, r in enumerate(lines, start=2)
                    if value(r, "Chương trình") == program]
         assert members == list(range(members[0], members[-1] + 1))  # one block of rows
-        assert row[10].value == f"=SUM(K{members[0]}:K{members[-1]})"
-        assert row[13].value == f"=SUM(N{members[0]}:N{members[-1]})"
+        assert row[11].value == f"=SUM(L{members[0]}:L{members[-1]})"
+        assert row[14].value == f"=SUM(O{members[0]}:O{members[-1]})"
 
 
 def test_libreoffice_recomputes_the_ledgers_figures(sample, tmp_path):
@@ -334,22 +347,29 @@ def test_libreoffice_recomputes_the_ledgers_figures(sample, tmp_path):
     sheet = book["Giải ngân"]
     report, lines = report_lines(sample[0], AS_OF)
     for number, line in enumerate(lines, start=2):
-        disbursed, ratio, remaining = (sheet.cell(number, c).value for c in (14, 15, 16))
+        disbursed, ratio, remaining = (sheet.cell(number, c).value for c in (15, 16, 17))
         assert (disbursed, remaining) == (line.disbursed, line.remaining)
         if line.ratio is None:
             assert ratio in (None, "")
         else:
             assert abs(Decimal(str(ratio)) - line.ratio) < Decimal("1e-12")
     after = [row for row in sheet.iter_rows(min_row=len(lines) + 2, values_only=True)
-             if row[9]]
-    *programs, grand = after
+             if row[10]]
+    *programs, grand = [row for row in after if row[7] is None]
     figures = lambda node: (node.plan, node.payments, node.advances, node.disbursed,  # noqa: E731
                             node.remaining)
-    assert grand[10:14] + grand[15:16] == figures(report.total)
-    assert abs(Decimal(str(grand[14])) - report.total.ratio) < Decimal("1e-12")
+    assert grand[11:15] + grand[16:17] == figures(report.total)
+    assert abs(Decimal(str(grand[15])) - report.total.ratio) < Decimal("1e-12")
     for row in programs:
         node = report.find(level="program", province=row[0], program=row[1])
-        assert row[10:14] + row[15:16] == figures(node)
+        assert row[11:15] + row[16:17] == figures(node)
+    # The SUMIFS rows recompute to the plan-year breakdown of the lines.
+    for row in (row for row in after if row[7] is not None):
+        members = [line for line in lines
+                   if (line.plan_year, line.extended_into) == (row[7], row[8])]
+        assert row[11:15] + row[16:17] == tuple(
+            sum(getattr(line, name) for line in members)
+            for name in ("plan", "payments", "advances", "disbursed", "remaining"))
     # Cells written without references land in the right columns in LibreOffice too.
     journal = records(book["Nhật ký"])
     assert [value(r, "Số tiền") for r in journal] == \
@@ -440,7 +460,7 @@ def test_an_amount_the_report_cannot_add_up_is_a_warning():
     kinds = [value(r, "Loại") for r in records(book["Cảnh báo"])]
     assert "ReportProblem" in kinds and "BudgetRuleError" in kinds
     (row,) = records(book["Giải ngân"])
-    assert value(row, "Nội dung").startswith("Không tính được giải ngân")
+    assert value(row, "Nội dung").startswith("Không tính được giải ngân")  # the title column
     journal = records(book["Nhật ký"])
     assert Decimal(str(value(journal[-2], "Số tiền"))) == Decimal("1000.5")
 

@@ -109,7 +109,7 @@ def test_unknown_programme_project_and_subproject():
 
 def test_catalogue_lines_are_accepted():
     for line in ("LaiChau:GNBV:DA5:NSTW:DTPT:Y2025", "LaiChau:NTM:ND04:NSDP:SN:Y2025",
-                 "LaiChau:MTQG2635:HP1:ND04:NSTW:SN:Y2026"):
+                 "LaiChau:MTQG2635:HP1:TP04:NSTW:SN:Y2026"):
         assert messages(opens(line), allocate("2026-01-10", line, 10)) == [], line
 
 
@@ -263,5 +263,25 @@ def test_extra_catalogue_file_adds_an_item(tmp_path):
     ledger = tmp_path / "main.beancount"
     ledger.write_text(HEADER.replace('budget_rules"', 'budget_rules" "catalogue=extra.toml"')
                       + opens(line) + allocate("2025-01-10", line, 10), encoding="utf-8")
+    _, errors, _ = loader.load_file(str(ledger))
+    assert errors == []
+
+
+def test_an_open_levels_item_comes_from_the_books_catalogue(tmp_path):
+    """'Nội dung 07' of a 2026–2035 nội dung thành phần: not in the bundled catalogue
+    (an open level); refused with where it should come from, accepted once the books'
+    catalogue file, as mtqg import writes it, names it."""
+    line = "LaiChau:MTQG2635:HP2:TP01:ND07:NSTW:DTPT:Y2026"
+    refusal = one_error(line)
+    assert "nội dung 'MTQG2635/HP2/TP01/ND07' không có trong danh mục" in refusal
+    assert "mtqg import" in refusal and "books' catalogue file" in refusal
+    (tmp_path / "items.toml").write_text(
+        '[[programs]]\ncode = "MTQG2635"\n[[programs.projects]]\ncode = "HP2"\n'
+        '[[programs.projects.subprojects]]\ncode = "TP01"\n'
+        '[[programs.projects.subprojects.contents]]\ncode = "ND07"\n'
+        'title_vi = "Nội dung 07: Hỗ trợ nhà ở"\n', encoding="utf-8")
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(HEADER.replace('budget_rules"', 'budget_rules" "catalogue=items.toml"')
+                      + opens(line) + allocate("2026-01-10", line, 10), encoding="utf-8")
     _, errors, _ = loader.load_file(str(ledger))
     assert errors == []

@@ -92,7 +92,7 @@ def test_the_audit_workbook_prints_its_title(books: Path, tmp_path: Path) -> Non
     target = tmp_path / "audit.xlsx"
     run("export", "audit", books, "-o", target)
     sheet = load_workbook(target)["Giải ngân"]
-    assert any(str(cell.value).startswith(TITLE) for cell in sheet["J"])
+    assert any(str(cell.value).startswith(TITLE) for cell in sheet["K"])
 
 
 def test_the_fava_page_prints_its_title(books: Path) -> None:

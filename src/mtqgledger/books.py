@@ -23,6 +23,7 @@ from beancount import loader
 from beancount.parser import printer
 
 from mtqgledger.books_cache import Cached, read_cache, write_cache
+from mtqgledger.figures.extension import Extensions, extension_decisions
 from mtqgledger.figures.movements import (
     Movement,
     ReportProblem,
@@ -124,6 +125,12 @@ class Books:
         return cached.movements if cached is not None else self._table[0]
 
     @property
+    def extensions(self) -> Extensions:
+        """The decisions that extended money into later years, by (plan year, into)."""
+        cached = self._from_cache()
+        return cached.extensions if cached is not None else extension_decisions(self.entries)
+
+    @property
     def problems(self) -> list[ReportProblem]:
         return self._table[1]
 
@@ -148,7 +155,7 @@ class Books:
             return self._cached
         with paused_gc():
             cached = Cached(self._table[0], self._formatted_errors(),
-                            self._named_catalogue_files())
+                            self._named_catalogue_files(), extension_decisions(self.entries))
         write_cache(self.path, self._input_files(), cached)
         self._cached = cached
         return cached

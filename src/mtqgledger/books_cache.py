@@ -25,7 +25,7 @@ from mtqgledger.figures.movements import Movement
 from mtqgledger.files import write_atomically
 from mtqgledger.model.catalogue_files import ENV_VAR
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Cached:
     movements: list[Movement]
     messages: list[str]  # every error of the load, formatted
     catalogue_files: list[str]  # named on the books' budget-rule plugin line
+    extensions: dict  # (plan year, year extended into) -> the decisions that extended it
 
 
 def cache_dir() -> Path | None:
@@ -95,7 +96,8 @@ def read_cache(ledger: Path) -> Cached | None:
         lines = stored["lines"]
         table = [Movement(lines[number], datetime.date.fromordinal(day), plan, paid, advanced)
                  for number, day, plan, paid, advanced in stored["rows"]]
-        return Cached(table, stored["messages"], stored["catalogue_files"])
+        return Cached(table, stored["messages"], stored["catalogue_files"],
+                      stored["extensions"])
     except Exception:  # a stale or damaged cache is only a missed shortcut
         return None
 
@@ -111,7 +113,8 @@ def write_cache(ledger: Path, files: list[str], cached: Cached) -> None:
     rows = [(numbers.setdefault(move.line, len(numbers)), move.date.toordinal(),
              move.plan, move.payments, move.advances) for move in cached.movements]
     stored = {"fingerprint": _fingerprint(files), "lines": list(numbers), "rows": rows,
-              "messages": cached.messages, "catalogue_files": cached.catalogue_files}
+              "messages": cached.messages, "catalogue_files": cached.catalogue_files,
+              "extensions": cached.extensions}
 
     def dump(path: Path) -> None:
         with open(path, "wb") as handle:

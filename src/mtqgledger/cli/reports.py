@@ -37,8 +37,10 @@ def report() -> None:
                    "latest year before it; 'all' for every year.")
 @click.option("--province", help="Chỉ một tỉnh, e.g. LaiChau.")
 @click.option("--program", help="Chỉ một chương trình, e.g. GNBV.")
-@click.option("--by", type=click.Choice(["program", "project", "subproject", "line"]),
-              default="subproject", show_default=True, help="Deepest level of rows.")
+@click.option("--by", type=click.Choice(["program", "project", "subproject", "content", "line"]),
+              default="content", show_default=True,
+              help="Deepest level of rows: project (dự án, hợp phần), subproject (tiểu dự án, "
+                   "nội dung thành phần), content (nội dung), line.")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "json", "xlsx"]),
               default="table", show_default=True)
 @click.option("--unit", type=click.Choice(["dong", "trieu", "ty"]), default="dong",
@@ -71,7 +73,8 @@ def disbursement(ledger: Path, as_of: datetime.date | None, plan_year: str | Non
     books = open_books(ledger, no_cache=no_cache, ignore_errors=ignore_errors)
     day, year = books.period(as_of, plan_year_option(plan_year))
     result = disbursement_report(books.movements, books.catalogue, as_of=day, budget_year=year,
-                                 province=province, program=program, by=by)
+                                 province=province, program=program, by=by,
+                                 extensions=books.extensions)
     if output_format == "xlsx":
         write_output(output, lambda path: render.write_xlsx(result, path))
         return
@@ -125,7 +128,8 @@ def quarterly(ledger: Path, quarter: str, province: str | None, program: str | N
                                  param_hint="-o")
     books = open_books(ledger, no_cache=no_cache, ignore_errors=ignore_errors)
     result = quarterly_report(books.movements, books.catalogue, period, province=province,
-                              program=program, target=target_option(target))
+                              program=program, target=target_option(target),
+                              extensions=books.extensions)
     if output.suffix.lower() == ".xlsx":
         from mtqgledger.outputs.quarterly_xlsx import write_quarterly_workbook
 

@@ -133,7 +133,7 @@ class DisbursementPage(FavaExtensionBase):
         settings = self.settings(table)
         report = disbursement_report(table.of_year(settings.year), self.catalogue,
                                      as_of=settings.as_of, budget_year=settings.year,
-                                     province=settings.province, by="subproject")
+                                     province=settings.province, by="content")
         curve: list[svg.Point] = []
         if settings.year is not None:
             days = month_ends(settings.year, settings.as_of)

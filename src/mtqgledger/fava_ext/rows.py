@@ -20,7 +20,8 @@ from mtqgledger.model.accounts import ROOTS_PATTERN, Root, lines_pattern, node_a
 from mtqgledger.outputs.formatting import UNITS, format_amount, format_date, format_ratio
 
 UNIT_LABELS = {code: name for code, (_, name) in UNITS.items()}
-LEVEL_RANK = {"total": 0, "province": 1, "program": 2, "project": 3, "subproject": 4, "line": 5}
+LEVEL_RANK = {"total": 0, "province": 1, "program": 2, "project": 3, "subproject": 4,
+              "content": 5, "line": 6}
 
 
 class Links(Protocol):

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
+from mtqgledger.figures.extension import Extensions, cite
 from mtqgledger.figures.movements import Figures, Movement, figures_by_line, ratio
 from mtqgledger.model.accounts import Line
 from mtqgledger.model.catalogue import LEVELS as ITEM_LEVELS
@@ -34,14 +35,15 @@ from mtqgledger.model.titles import (
 
 LEVELS = (*ITEM_LEVELS, "line")
 SPLITS = ("capital", "source", "plan_year")
-KEYS = ("province", "program", "project", "subproject", "source", "capital", "plan_year")
+KEYS = ("province", "program", "project", "subproject", "content", "source", "capital",
+        "plan_year")
 
 
 @dataclass(frozen=True)
 class ReportRow:
     """One row of the disbursement report; a None key means the row adds up over it."""
 
-    level: str  # total | province | program | project | subproject | line
+    level: str  # total | province | program | project | subproject | content | line
     province: str | None
     item_path: tuple[str, ...]  # the row's programme item; () above programme level
     source: str | None
@@ -64,6 +66,7 @@ class ReportRow:
     program = property(lambda self: self._item(0))
     project = property(lambda self: self._item(1))
     subproject = property(lambda self: self._item(2))
+    content = property(lambda self: self._item(3))
 
     @property
     def extended_into(self) -> int | None:
@@ -100,7 +103,8 @@ class ReportRow:
     def as_dict(self) -> dict[str, object]:
         return {
             "level": self.level, "province": self.province, "program": self.program,
-            "project": self.project, "subproject": self.subproject, "source": self.source,
+            "project": self.project, "subproject": self.subproject, "content": self.content,
+            "source": self.source,
             "capital": self.capital, "plan_year": self.plan_year, "phase": self.phase,
             "extended_into": self.extended_into,
             "title": self.title, "plan": self.plan, "payments": self.payments,
@@ -154,6 +158,13 @@ class DisbursementReport:
         own = row.plan if row.phase == "extended" else 0
         return own if row.is_split else self._extended_by_node.get(row.node, own)
 
+    def shown_in_forms(self, row: ReportRow) -> bool:
+        """Whether the table and the quarterly form show the row: every node, and, when
+        earlier years' money is extended into the year, the total's plan-year rows (the
+        year's own plan and each extended year's money apart, as NQ 257 reports ask)."""
+        return not row.is_split or (self.has_extended and row.level == "total"
+                                    and row.plan_year is not None)
+
     def find(self, **keys: object) -> ReportRow:
         """The unique row whose keys equal ``keys`` and whose other keys are None."""
         wanted = {name: keys.get(name) for name in KEYS}
@@ -178,16 +189,21 @@ Pairs = list[tuple[Line, Figures]]
 
 class _Builder:
     def __init__(self, catalogue: Catalogue, depth: str, split_years: bool,
-                 budget_year: int | None):
+                 budget_year: int | None, extensions: Extensions):
         self.catalogue = catalogue
         self.depth = LEVELS.index(depth)
         self.split_years = split_years
         self.budget_year = budget_year
         self.rows: list[ReportRow] = []
+
+        def year_title(year: object) -> str:
+            cited = [cite(decision) for decision in extensions.get((year, budget_year), ())]
+            return plan_year_title(year, budget_year, cited)
+
         self.split_titles: dict[str, Callable[[object], str]] = {
             "capital": lambda code: capital_title(catalogue, code),
             "source": lambda code: source_title(catalogue, code),
-            "plan_year": lambda year: plan_year_title(year, budget_year),
+            "plan_year": year_title,
         }
 
     def node(self, level: str, province: str | None, path: tuple[str, ...], title: str,
@@ -247,13 +263,15 @@ def disbursement_report(
     budget_year: int | None = None,
     province: str | None = None,
     program: str | None = None,
-    by: str = "subproject",
+    by: str = "content",
+    extensions: Extensions | None = None,
 ) -> DisbursementReport:
     """The disbursement report as rows: total, then programme → project → sub-project → line.
 
     ``budget_year`` keeps the money that may be disbursed in that year: the
     year's own plan and earlier years' money extended or carried into it
-    (shown apart by the ``plan_year`` breakdown rows). ``None`` keeps all.
+    (shown apart by the ``plan_year`` breakdown rows, titled with the decisions in
+    ``extensions`` that extended it). ``None`` keeps all.
     """
     if by not in LEVELS:
         raise ValueError(f"by must be one of {', '.join(LEVELS)}, not {by!r}")
@@ -266,6 +284,7 @@ def disbursement_report(
     ]
     selected.sort(key=lambda pair: pair[0].sort_key)
     builder = _Builder(catalogue, by, budget_year=budget_year,
-                       split_years=len({line.plan_year for line, _ in selected}) > 1)
+                       split_years=len({line.plan_year for line, _ in selected}) > 1,
+                       extensions=extensions or {})
     builder.tree(selected, several_provinces=len({line.province for line, _ in selected}) > 1)
     return DisbursementReport(as_of, budget_year, tuple(builder.rows), catalogue.capitals)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from mtqgledger.figures.disbursement import DisbursementReport, ReportRow, disbursement_report
+from mtqgledger.figures.extension import Extensions
 from mtqgledger.figures.movements import Movement
 from mtqgledger.figures.pace import TARGET, Pace, pace_of
 from mtqgledger.model.catalogue import Catalogue
@@ -77,9 +78,10 @@ class QuarterRow:
 
 def quarterly_rows(table: Iterable[Movement], catalogue: Catalogue, quarter: Quarter, *,
                    province: str | None = None, program: str | None = None,
-                   by: str = "subproject") -> list[QuarterRow]:
+                   by: str = "content", extensions: Extensions | None = None,
+                   ) -> list[QuarterRow]:
     """The quarterly report's rows for plan year ``quarter.year``, in report order."""
-    report = _reporter(table, catalogue, province, program, by)
+    report = _reporter(table, catalogue, province, program, by, extensions)
     return _rows_of(report(quarter.end, quarter.year), report, quarter)
 
 
@@ -87,13 +89,14 @@ Reporter = Callable[[datetime.date, int], DisbursementReport]
 
 
 def _reporter(table: Iterable[Movement], catalogue: Catalogue, province: str | None,
-              program: str | None, by: str) -> Reporter:
+              program: str | None, by: str, extensions: Extensions | None) -> Reporter:
     """The disbursement report of these books and filters, as of a day, for a plan year."""
     table = list(table)
 
     def report(as_of: datetime.date, year: int) -> DisbursementReport:
         return disbursement_report(table, catalogue, as_of=as_of, budget_year=year,
-                                   province=province, program=program, by=by)
+                                   province=province, program=program, by=by,
+                                   extensions=extensions)
 
     return report
 
@@ -133,8 +136,8 @@ class FormLine:
 
     number: str  # STT: "" for the total, A/B provinces, I/II programmes, 1/2 projects, a/b subs
     figures: QuarterRow
-    plan_by_source: dict[str, int]
-    plan_by_capital: dict[str, int]
+    plan_by_source: dict[str, int | None]  # None on a plan-year row of the total
+    plan_by_capital: dict[str, int | None]
     ratio_by_capital: dict[str, Decimal | None]
     pace: Pace
 
@@ -167,7 +170,7 @@ class QuarterlyReport:
 
 def _numbering(row: ReportRow, counters: dict[str, int]) -> str:
     """Advance the counter of the row's level and reset those below it."""
-    order = ("province", "program", "project", "subproject")
+    order = ("province", "program", "project", "subproject", "content")
     if row.level not in order:
         return ""
     counters[row.level] = counters.get(row.level, 0) + 1
@@ -176,14 +179,19 @@ def _numbering(row: ReportRow, counters: dict[str, int]) -> str:
     count = counters[row.level]
     return {"province": chr(ord("A") + count - 1) if count <= 26 else str(count),
             "program": _roman(count), "project": str(count),
-            "subproject": _letter(count)}[row.level]
+            "subproject": _letter(count), "content": "-"}[row.level]
 
 
 def quarterly_report(table: Iterable[Movement], catalogue: Catalogue, quarter: Quarter, *,
                      province: str | None = None, program: str | None = None,
-                     target: Decimal = TARGET) -> QuarterlyReport:
-    """The quarterly form for plan year ``quarter.year``, figures to the quarter's end."""
-    report = _reporter(table, catalogue, province, program, "subproject")
+                     target: Decimal = TARGET,
+                     extensions: Extensions | None = None) -> QuarterlyReport:
+    """The quarterly form for plan year ``quarter.year``, figures to the quarter's end.
+
+    Where the year holds money extended from earlier years, the total is followed by
+    "Trong đó" rows: the year's own plan, and each earlier year's money, apart.
+    """
+    report = _reporter(table, catalogue, province, program, "content", extensions)
     at_end = report(quarter.end, quarter.year)
     present = {row.source for row in at_end.rows if row.source and row.is_split}
     main = tuple(code for code, source in catalogue.sources.items() if source.default)
@@ -192,20 +200,22 @@ def quarterly_report(table: Iterable[Movement], catalogue: Catalogue, quarter: Q
     counters: dict[str, int] = {}
     lines = []
     for item in _rows_of(at_end, report, quarter):
-        if item.row.is_split:
+        row = item.row
+        if not at_end.shown_in_forms(row):
             continue
-        parts = at_end.splits(item.row)
-        by_capital = {row.capital: row for row in parts if row.capital}
+        # A plan-year row of the total has no split by source or capital type of its own.
+        parts = [] if row.is_split else at_end.splits(row)
+        by_capital = {part.capital: part for part in parts if part.capital}
         lines.append(FormLine(
-            number=_numbering(item.row, counters),
+            number=_numbering(row, counters),
             figures=item,
-            plan_by_source={code: sum(row.plan for row in parts if row.source == code)
-                            for code in sources},
-            plan_by_capital={code: by_capital[code].plan if code in by_capital else 0
-                             for code in capitals},
+            plan_by_source={code: sum(part.plan for part in parts if part.source == code)
+                            if parts else None for code in sources},
+            plan_by_capital={code: by_capital[code].plan if code in by_capital else
+                             (0 if parts else None) for code in capitals},
             ratio_by_capital={code: by_capital[code].ratio if code in by_capital else None
                               for code in capitals},
-            pace=pace_of(at_end, item.row, quarter.end, target)))
+            pace=pace_of(at_end, row, quarter.end, target)))
     provinces = {line.row.province for line in lines if line.row.province}
     only = province or (next(iter(provinces)) if len(provinces) == 1 else None)
     return QuarterlyReport(quarter, only, committee_title(catalogue, only), target, sources,

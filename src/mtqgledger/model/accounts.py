@@ -42,8 +42,9 @@ class Root(Enum):
     DISBURSED = "Expenses:Disbursed"
 
 
-MAX_ITEM_DEPTH = 3
-"""Codes of a line's item path, the programme included: programme, project, sub-project."""
+MAX_ITEM_DEPTH = 4
+"""Codes of a line's item path, the programme included: programme and up to three levels
+(GNBV: dự án, tiểu dự án; 2026-2035: hợp phần, nội dung thành phần, nội dung)."""
 _PLAN_YEAR = re.compile(r"Y(\d{4})")
 _EXTENDED = re.compile(r"K(\d{4})")
 _ROOTS_BY_PREFIX = {root.value: root for root in Root}
@@ -76,6 +77,10 @@ class Line:
     @property
     def subproject(self) -> str | None:
         return self.item_path[2] if len(self.item_path) > 2 else None
+
+    @property
+    def content(self) -> str | None:
+        return self.item_path[3] if len(self.item_path) > 3 else None
 
     @property
     def sort_key(self) -> tuple:
@@ -175,8 +180,9 @@ def parse_account(account: str) -> tuple[Root, Line] | None:
     items = parts[:-1]
     if not 5 <= len(items) <= MAX_ITEM_DEPTH + 3:
         raise _problem(account, "sai số cấp",
-                       f"expected <Province>:<Program>:<Project>[:<SubProject>]:<Source>:"
-                       f"<Capital>:Y<year>, found {len(items)} components before the plan year")
+                       f"expected <Province>:<Program>:<Item>…:<Source>:<Capital>:Y<year> with "
+                       f"one to {MAX_ITEM_DEPTH - 1} item codes, found {len(items)} components "
+                       "before the plan year")
     for component in items:
         if not CODE_PATTERN.fullmatch(component):
             raise _problem(account, f"thành phần '{component}' không hợp lệ",

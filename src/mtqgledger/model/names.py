@@ -38,6 +38,7 @@ from mtqgledger.model.catalogue import (
     as_path,
     describe,
 )
+from mtqgledger.model.name_labels import Folding, Labels, parse_labels
 from mtqgledger.model.text import bilingual, matching_key, normalise
 
 CONFIRM = 70  # token_sort_ratio: the words are the item's, reworded
@@ -45,11 +46,6 @@ CONFIRM_SUBSET = 90  # token_set_ratio: the words are the item's, shortened or e
 ELSEWHERE = 80  # another item's words fit at least this well…
 MARGIN = 15  # …and this much better than the numbered item's
 WORDS_ALONE = 85  # a name without a number: its closest title must fit this well
-_ORDINALS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6,
-             "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9,
-          "x": 10, "xi": 11, "xii": 12}
-_LETTERS_DIGITS = re.compile(r"^([a-z]+)(\d+)$")
 _PERIOD = re.compile(r"\bgiai doan (\d{4}) (\d{4})\b")
 _PROGRAMME_WORDS = ("chuong trinh muc tieu quoc gia", "chuong trinh")
 
@@ -78,53 +74,17 @@ class NameProblem(LookupFailed):
     """A name refused: the message lists the closest items and how to teach the spelling."""
 
 
-@dataclass(frozen=True)
-class _Labels:
-    numbers: dict[int, int]  # level depth (1 = first level below the programme) -> number
-    rest: str  # the words that are not level names or numbers
-
-
 class Names:
     """Resolves names against one catalogue (``catalogue.names``)."""
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
-        table: dict[tuple[str, ...], tuple[tuple[str, ...], bool]] = {}
-        for abbreviation in catalogue.abbreviations:
-            table[tuple(abbreviation.short.split())] = (tuple(abbreviation.long.split()),
-                                                        abbreviation.before_number)
-        self._abbreviations = sorted(table.items(), key=lambda item: -len(item[0]))
-        self._numbered = {short[0] for short, (_, before) in table.items()
-                          if before and len(short) == 1}
+        self.fold = Folding(catalogue.abbreviations)
         self.spellings = {self.fold(spelling.text): spelling for spelling in catalogue.spellings}
         self.aliases = {code: tuple(self.fold(alias) for alias in node.aliases)
                         for code, node in catalogue.programs.items()}
 
     # -- folding ---------------------------------------------------------------------------
-
-    def fold(self, text: str) -> str:
-        """Folded text with abbreviations read as their long forms."""
-        tokens: list[str] = []
-        for token in normalise(text).split():
-            split = _LETTERS_DIGITS.match(token)
-            if split and split.group(1) in self._numbered:
-                tokens += [split.group(1), split.group(2)]
-            else:
-                tokens.append(token)
-        out: list[str] = []
-        index = 0
-        while index < len(tokens):
-            for short, (long, before_number) in self._abbreviations:
-                end = index + len(short)
-                if tuple(tokens[index:end]) == short and (
-                        not before_number or (end < len(tokens) and _numberish(tokens[end]))):
-                    out += long
-                    index = end
-                    break
-            else:
-                out.append(tokens[index])
-                index += 1
-        return " ".join(out)
 
     @cached_property
     def _titles(self) -> dict[tuple[str, ...], str]:
@@ -136,7 +96,7 @@ class Names:
         levels = self._levels(node.path[0]) if len(node.path) > 1 else ()
         if len(node.path) == 1:
             return _bare_programme(_PERIOD.sub(" ", folded).strip())
-        return self._parse(folded, levels).rest
+        return parse_labels(folded, levels).rest
 
     @staticmethod
     def in_period(node: Node, year: int) -> bool:
@@ -146,34 +106,6 @@ class Names:
     def _levels(self, program: str) -> tuple[Level, ...]:
         node = self.catalogue.programs.get(program)
         return node.levels if node is not None else ()
-
-    def _parse(self, folded: str, levels: Sequence[Level]) -> _Labels:
-        """Level names followed by numbers, by depth; and the other words."""
-        names = sorted(((tuple(normalise(level.name).split()), depth)
-                        for depth, level in enumerate(levels, start=1)),
-                       key=lambda item: -len(item[0]))
-        tokens = folded.split()
-        numbers: dict[int, int] = {}
-        rest: list[str] = []
-        index = 0
-        while index < len(tokens):
-            for name, depth in names:
-                end = index + len(name)
-                if tuple(tokens[index:end]) != name:
-                    continue
-                number, end = _number_at(tokens, end)
-                if number is not None and depth not in numbers:
-                    numbers[depth] = number
-                    # "Dự án 5.3": a second number belongs to the next level down.
-                    if end < len(tokens) and tokens[end].isdigit() and depth + 1 <= len(levels):
-                        numbers.setdefault(depth + 1, int(tokens[end]))
-                        end += 1
-                    index = end
-                    break
-            else:
-                rest.append(tokens[index])
-                index += 1
-        return _Labels(numbers, " ".join(rest))
 
     # -- programmes ------------------------------------------------------------------------
 
@@ -216,7 +148,7 @@ class Names:
         if found is not None:
             return found
         levels = self._levels(parent[0])
-        labels = self._parse(self.fold(text), levels)
+        labels = parse_labels(self.fold(text), levels)
         if labels.numbers:
             return self._numbered_item(text, parent, levels, labels)
         return self._by_words(text, parent, labels.rest)
@@ -255,7 +187,7 @@ class Names:
         return node
 
     def _numbered_item(self, text: str, parent: tuple[str, ...], levels: Sequence[Level],
-                       labels: _Labels) -> Match:
+                       labels: Labels) -> Match:
         deepest = max(labels.numbers)
         if deepest < len(parent) or any(
                 levels[depth - 1].number_of(parent[depth]) != number
@@ -293,7 +225,7 @@ class Names:
             fuzz.token_set_ratio(words, key) >= CONFIRM_SUBSET
 
     def _new_item(self, text: str, parent: tuple[str, ...], levels: Sequence[Level],
-                  labels: _Labels) -> Match:
+                  labels: Labels) -> Match:
         """An item of an open level, one level below ``parent``, named by its number."""
         depth = len(parent)
         level = levels[depth - 1] if depth - 1 < len(levels) else None
@@ -388,7 +320,7 @@ class Names:
                 continue
         if len(matches) == 1:
             return matches[0]
-        words = self._parse(self.fold(query), ()).rest
+        words = parse_labels(self.fold(query), ()).rest
         raise self._problem(query, (), matches or self._closest(words, ()),
                             several=len(matches) > 1)
 
@@ -410,27 +342,6 @@ def _bare_programme(folded: str) -> str:
         if folded.startswith(words + " "):
             return folded[len(words) + 1:]
     return folded
-
-
-def _number_at(tokens: list[str], index: int) -> tuple[int | None, int]:
-    """The number written at ``tokens[index]`` ("3", "03", "so 3", "thu nhat", "ii")."""
-    if index < len(tokens) and tokens[index] == "so":
-        index += 1
-    if index >= len(tokens):
-        return None, index
-    token = tokens[index]
-    if token.isdigit():
-        return int(token), index + 1
-    if token == "thu" and index + 1 < len(tokens) and tokens[index + 1] in _ORDINALS:
-        return _ORDINALS[tokens[index + 1]], index + 2
-    if token in _ROMAN:
-        return _ROMAN[token], index + 1
-    return None, index
-
-
-def _numberish(token: str) -> bool:
-    """A token that starts a number: digits, a Roman numeral, or 'thứ' (an ordinal)."""
-    return token.isdigit() or token in _ROMAN or token == "thu"
 
 
 def _in_period(node: Node, year: int) -> bool:

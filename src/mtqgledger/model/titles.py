@@ -59,11 +59,13 @@ def line_title(catalogue: Catalogue, line: Line, *, with_item: bool = True) -> s
     return text + (f" kéo dài sang {line.extended_into}" if line.extended_into else "")
 
 
-def plan_year_title(year: int, budget_year: int | None) -> str:
-    """The plan-year breakdown row of a report for ``budget_year``."""
+def plan_year_title(year: int, budget_year: int | None, cited: Sequence[str] = ()) -> str:
+    """The plan-year breakdown row of a report for ``budget_year``; ``cited``: the
+    decisions that extended the money ("NQ 257/2025/QH15")."""
     if budget_year is None or year == budget_year:
         return f"Kế hoạch năm {year}"
-    return f"Vốn năm {year} kéo dài sang {budget_year}"
+    by = f" ({', '.join(cited)})" if cited else ""
+    return f"Vốn năm {year} kéo dài sang {budget_year}{by}"
 
 
 def budget_year_heading(year: int) -> str:

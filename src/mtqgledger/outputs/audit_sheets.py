@@ -20,7 +20,7 @@ from mtqgledger.figures.disbursement import disbursement_report
 from mtqgledger.figures.movements import Movement
 from mtqgledger.model.accounts import AccountError, parse_account
 from mtqgledger.model.catalogue import Catalogue
-from mtqgledger.model.titles import line_title
+from mtqgledger.model.titles import line_title, lower_first, plan_year_title
 from mtqgledger.outputs.xlsx_rows import Column, Formula, Sheet
 
 
@@ -114,35 +114,56 @@ def trial_balance_sheet(entries: Sequence[data.Directive], period: Period,
 # ------------------------------------------------------------------ Giải ngân
 
 DISBURSEMENT_COLUMNS = (
-    Column("Tỉnh", 10), Column("Chương trình", 12), Column("Dự án", 8),
-    Column("Tiểu dự án", 10), Column("Nguồn", 8), Column("Loại vốn", 9),
+    Column("Tỉnh", 10), Column("Chương trình", 12), Column("Dự án / Hợp phần", 10),
+    Column("Tiểu dự án / ND thành phần", 12), Column("Mã nội dung (content)", 9),
+    Column("Nguồn", 8), Column("Loại vốn", 9),
     Column("Năm KH", 8, "integer"), Column("Kéo dài sang", 9, "integer"),
     Column("Dòng vốn (line)", 44), Column("Nội dung (title)", 60),
     Column("Kế hoạch (plan)", 20, "amount"), Column("Đã thanh toán (payments)", 20, "amount"),
     Column("Tạm ứng chưa thu hồi (advances)", 20, "amount"),
     Column("Giải ngân (disbursed)", 20, "amount"), Column("Tỷ lệ GN (ratio)", 10, "ratio"),
     Column("Còn lại (remaining)", 20, "amount"))
-TITLE_COLUMN = 9  # J; the figures are K plan, L payments, M advances, N, O, P
+TITLE_COLUMN = 10  # K; then L plan, M payments, N advances, O disbursed, P ratio, Q remaining
+PLAN, PAID, ADVANCED, DISBURSED, RATIO, REMAINING = "LMNOPQ"
+YEAR, EXTENDED = "H", "I"
 
 
 def _line_formulas(row: int) -> list[Formula]:
     """Disbursed, ratio and remaining of a line's sheet row."""
-    return [Formula(f"L{row}+M{row}"), Formula(f'IF(K{row}=0,"",N{row}/K{row})'),
-            Formula(f"K{row}-N{row}")]
+    return [Formula(f"{PAID}{row}+{ADVANCED}{row}"), _ratio(row),
+            Formula(f"{PLAN}{row}-{DISBURSED}{row}")]
+
+
+def _ratio(row: int) -> Formula:
+    return Formula(f'IF({PLAN}{row}=0,"",{DISBURSED}{row}/{PLAN}{row})')
 
 
 def _total_formulas(row: int, first: int, last: int) -> list[Formula]:
     """A total row: the sums of the line rows first..last, and its own ratio."""
-    sums = [Formula(f"SUM({c}{first}:{c}{last})") for c in "KLMN"]
-    return [*sums, Formula(f'IF(K{row}=0,"",N{row}/K{row})'), Formula(f"SUM(P{first}:P{last})")]
+    sums = [Formula(f"SUM({c}{first}:{c}{last})") for c in (PLAN, PAID, ADVANCED, DISBURSED)]
+    return [*sums, _ratio(row), Formula(f"SUM({REMAINING}{first}:{REMAINING}{last})")]
+
+
+def _year_formulas(row: int, last: int, plan_year: int, extended_into: int | None,
+                   ) -> list[Formula]:
+    """The lines of one plan year (extended into a year, or not), summed with SUMIFS."""
+    into = '""' if extended_into is None else str(extended_into)
+
+    def summed(column: str) -> Formula:
+        return Formula(f"SUMIFS({column}$2:{column}${last},{YEAR}$2:{YEAR}${last},{plan_year},"
+                       f"{EXTENDED}$2:{EXTENDED}${last},{into})")
+
+    return [*(summed(c) for c in (PLAN, PAID, ADVANCED, DISBURSED)), _ratio(row),
+            summed(REMAINING)]
 
 
 def disbursement_sheet(table: Sequence[Movement], catalogue: Catalogue,
                        until: datetime.date | None) -> Sheet:
     """Per line: plan, payments and advances from disbursement_report; the rest as formulas.
 
-    Below the lines, a total row per programme and a grand total, as SUM
-    formulas over the line rows.
+    Below the lines, a total row per programme, a row per plan year (the year's own
+    money and each year's money extended into a later one, apart), and a grand
+    total, as formulas over the line rows.
     """
     report = disbursement_report(table, catalogue, as_of=until, budget_year=None, by="line")
     lines = [row for row in report.rows if row.level == "line"]
@@ -151,10 +172,11 @@ def disbursement_sheet(table: Sequence[Movement], catalogue: Catalogue,
                              "Không có dòng vốn (no lines)")
     rows: list[Sequence[object]] = []
     for number, row in enumerate(lines, start=2):
-        rows.append((row.province, row.program, row.project, row.subproject, row.source,
-                     row.capital, row.plan_year, row.extended_into, row.line.name(),
+        rows.append((row.province, row.program, row.project, row.subproject, row.content,
+                     row.source, row.capital, row.plan_year, row.extended_into, row.line.name(),
                      line_title(catalogue, row.line), row.plan, row.payments, row.advances,
                      *_line_formulas(number)))
+    last = len(lines) + 1
     rows.append(())
     # Lines come in catalogue order, so each programme's lines are one block of rows.
     first = 2
@@ -163,12 +185,17 @@ def disbursement_sheet(table: Sequence[Movement], catalogue: Catalogue,
         if following is None or \
                 (following.province, following.program) != (row.province, row.program):
             title = catalogue.title([row.program]) or row.program
-            rows.append((row.province, row.program, *[None] * 7,
+            rows.append((row.province, row.program, *[None] * 8,
                          f"Cộng {row.province} – {title}",
                          *_total_formulas(len(rows) + 2, first, number)))
             first = number + 1
-    rows.append((*[None] * 9, "Tổng số (total)",
-                 *_total_formulas(len(rows) + 2, 2, len(lines) + 1)))
+    for plan_year, extended_into in sorted({(row.plan_year, row.extended_into or 0)
+                                            for row in lines}):
+        into = extended_into or None
+        label = plan_year_title(plan_year, into) if into else f"Kế hoạch năm {plan_year}"
+        rows.append((*[None] * 7, plan_year, into, None, f"Cộng {lower_first(label)}",
+                     *_year_formulas(len(rows) + 2, last, plan_year, into)))
+    rows.append((*[None] * 10, "Tổng số (total)", *_total_formulas(len(rows) + 2, 2, last)))
     return Sheet("Giải ngân", DISBURSEMENT_COLUMNS, lambda _cells: rows, len(rows), len(lines))
 
 

@@ -15,11 +15,13 @@ from mtqgledger.figures.disbursement import DisbursementReport, ReportRow
 from mtqgledger.model.titles import REPORT_TITLE, budget_year_heading
 from mtqgledger.outputs.formatting import UNITS, format_amount, format_date, format_ratio
 
-JSON_KEYS = ("level", "province", "program", "project", "subproject", "source", "capital",
+JSON_KEYS = ("level", "province", "program", "project", "subproject", "content", "source",
+             "capital",
              "plan_year", "phase", "extended_into", "title", "plan", "payments", "advances",
              "disbursed", "remaining", "ratio", "ratio_paid")
 RATIO_PLACES = Decimal("0.000001")
-_INDENT = {"total": 0, "province": 0, "program": 0, "project": 1, "subproject": 2, "line": 3}
+_INDENT = {"total": 0, "province": 0, "program": 0, "project": 1, "subproject": 2, "content": 3,
+           "line": 4}
 
 
 def heading(report: DisbursementReport) -> str:
@@ -64,13 +66,15 @@ def to_csv(report: DisbursementReport) -> str:
 
 
 def _code(row: ReportRow) -> str:
+    if row.is_split:
+        return f"  KH{row.plan_year}"
     if row.level == "line":
         code = f"{row.source}/{row.capital}/Y{row.plan_year}"
         return code + (f">K{row.extended_into}" if row.extended_into else "")
     if row.level == "total":
         return "TỔNG"
     return {"province": row.province, "program": row.program, "project": row.project,
-            "subproject": row.subproject}[row.level] or ""
+            "subproject": row.subproject, "content": row.content}[row.level] or ""
 
 
 def _fit(text: str, width: int) -> str:
@@ -98,9 +102,9 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
         headers.insert(3, "Tr.đó KH kéo dài")
     body = []
     for row in report.rows:
-        if row.is_split:
+        if not report.shown_in_forms(row):
             continue
-        splits = by_capital.get(row.node, {})
+        splits = {} if row.is_split else by_capital.get(row.node, {})
         amounts = [row.plan, row.payments, row.advances, row.disbursed, row.remaining]
         if report.has_extended:
             amounts.insert(1, report.extended_plan(row))

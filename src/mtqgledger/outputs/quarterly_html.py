@@ -30,9 +30,11 @@ td.amount, td.ratio { text-align: right; white-space: nowrap; font-variant-numer
 td.number { text-align: center; }
 td.title { min-width: 20em; }
 tr.total td, tr.province td, tr.program td { font-weight: bold; }
-tr.subproject td { font-style: italic; }
+tr.subproject td, tr.content td { font-style: italic; }
+tr.total.split td { font-weight: normal; font-style: italic; }
 tr.project td.title { padding-left: 1em; }
 tr.subproject td.title { padding-left: 2em; }
+tr.content td.title { padding-left: 3em; }
 tr.behind td { background: #fce4d6; }
 .notes { font-size: 9pt; font-style: italic; }
 .signatures { display: flex; justify-content: space-around; text-align: center;
@@ -86,7 +88,9 @@ def _header(cols: list[layout.Column]) -> str:
 
 def _cell(column: layout.Column, line: FormLine, unit: str) -> str:
     value = column.value(line)
-    if column.kind == "amount":
+    if value is None:
+        text = ""
+    elif column.kind == "amount":
         text = format_amount(value, unit)
     elif column.kind == "ratio":
         text = format_ratio(value)
@@ -96,7 +100,8 @@ def _cell(column: layout.Column, line: FormLine, unit: str) -> str:
 
 
 def _line(line: FormLine, cols: list[layout.Column], unit: str) -> str:
-    classes = line.row.level + (" behind" if line.pace.behind else "")
+    classes = line.row.level + (" split" if line.row.is_split else "") + \
+        (" behind" if line.pace.behind else "")
     cells = "".join(_cell(column, line, unit) for column in cols)
     return f'<tr class="{classes}">{cells}</tr>\n'
 

@@ -47,7 +47,9 @@ def target_percent(report: QuarterlyReport) -> str:
 
 
 def _title(line: FormLine) -> str:
-    return "TỔNG SỐ" if line.row.level == "total" else line.row.title
+    if line.row.level != "total":
+        return line.row.title
+    return f"Trong đó: {line.row.title}" if line.row.is_split else "TỔNG SỐ"
 
 
 def columns(report: QuarterlyReport) -> list[Column]:

@@ -32,7 +32,7 @@ from mtqgledger.outputs.xlsx import (
 UNIT_LINES = {"dong": "Đơn vị tính: đồng", "trieu": "Đơn vị tính: triệu đồng"}
 RATIO_FORMAT = NUMBER_FORMATS["ratio"]
 HEADER_TOP = 8  # first header row; rows above hold the heading block
-_INDENT = {"total": 0, "province": 0, "program": 0, "project": 1, "subproject": 2}
+_INDENT = {"total": 0, "province": 0, "program": 0, "project": 1, "subproject": 2, "content": 3}
 
 
 def write_quarterly_workbook(report: QuarterlyReport, output: Path | BinaryIO, *,
@@ -133,8 +133,9 @@ def _lines(sheet: Worksheet, report: QuarterlyReport, cols: list[layout.Column],
         sheet.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="center",
                                                  indent=_INDENT.get(level, 0))
         sheet.cell(row, 1).alignment = Alignment(horizontal="center", vertical="center")
-        font = Font(bold=level in ("total", "province", "program"),
-                    italic=level == "subproject")
+        split = line.row.is_split
+        font = Font(bold=level in ("total", "province", "program") and not split,
+                    italic=level in ("subproject", "content") or split)
         for index in range(1, len(cols) + 1):
             sheet.cell(row, index).font = font
     return first + len(report.lines) - 1
@@ -148,7 +149,7 @@ def _value(column: layout.Column, line: FormLine, row: int, place: dict[str, str
         return f'=IF({plan}=0,"",{done}/{plan})'
     if column.key == "remaining":
         return f"={place['plan']}{row}-{place['cumulative']}{row}"
-    if line.row.level == "total" and column.kind == "amount" \
+    if line.row.level == "total" and not line.row.is_split and column.kind == "amount" \
             and column.key != "monthly_needed" and children:
         return "=SUM(" + ",".join(f"{letter}{child}" for child in children) + ")"
     return column.value(line)

@@ -29,13 +29,14 @@ import collections
 import contextlib
 import datetime
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from beancount.core import data
 
 from mtqgledger.model.accounts import AccountError, Line, Root, parse_account
-from mtqgledger.model.catalogue import LEVELS, Catalogue, CatalogueError
+from mtqgledger.model.catalogue import DEFAULT_LEVELS, Catalogue, CatalogueError, Level
 from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.model.deadlines import extension_end, spending_deadline
 from mtqgledger.model.text import bilingual
@@ -47,7 +48,6 @@ BudgetRuleError = collections.namedtuple("BudgetRuleError", "source message entr
 
 NO_SOURCE = data.new_metadata("<budget_rules>", 0)
 SPENDING_ROOTS = (Root.ADVANCE, Root.DISBURSED)
-LEVEL_NAMES = {"program": "chương trình", "project": "dự án", "subproject": "tiểu dự án"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,19 @@ def _dong(amount: Decimal) -> str:
     return f"{format_amount(int(amount))} đ"
 
 
+def _not_in_catalogue(catalogue: Catalogue, path: tuple[str, ...],
+                      levels: Sequence[Level]) -> str:
+    parent = catalogue.node(path[:-1]) if len(path) > 1 else None
+    known = (parent.children if parent else catalogue.programs.values())
+    codes = ", ".join(child.code for child in known) or "none"
+    level = levels[len(path) - 2] if 2 <= len(path) <= len(levels) + 1 else None
+    name = "chương trình" if len(path) == 1 else (level.name.lower() if level else "mục")
+    hint = (f"not in the catalogue; known here: {codes}"
+            + ("; items of this level come from the decision that allocates them "
+               "(mtqg import) or the books' catalogue file" if level and level.open else ""))
+    return bilingual(f"{name} '{'/'.join(path)}' không có trong danh mục", hint)
+
+
 def check_line(line: Line, catalogue: Catalogue, sources: frozenset[str]) -> list[str]:
     """Problems with a line's codes against the catalogue and configuration."""
     problems = []
@@ -102,16 +115,13 @@ def check_line(line: Line, catalogue: Catalogue, sources: frozenset[str]) -> lis
         problems.append(bilingual(f"tỉnh '{line.province}' không có trong danh mục",
                                   "unknown province"))
     node = None
+    program = catalogue.programs.get(line.program)
+    levels = program.levels if program else DEFAULT_LEVELS
     for depth in range(1, len(line.item_path) + 1):
         path = line.item_path[:depth]
         node = catalogue.node(path)
         if node is None:
-            parent = catalogue.node(path[:-1]) if depth > 1 else None
-            known = (parent.children if parent else catalogue.programs.values())
-            codes = ", ".join(child.code for child in known) or "none"
-            problems.append(bilingual(
-                f"{LEVEL_NAMES[LEVELS[depth - 1]]} '{'/'.join(path)}' không có trong danh mục",
-                f"not in the catalogue; known here: {codes}"))
+            problems.append(_not_in_catalogue(catalogue, path, levels))
             break
     if line.capital not in catalogue.capitals:
         problems.append(bilingual(f"loại vốn '{line.capital}' không hợp lệ",
