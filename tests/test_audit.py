@@ -324,7 +324,7 @@ def test_disbursement_totals_sum_the_right_rows(sample_book):
     assert [(row[7].value, row[8].value) for row in years] == \
         [(2024, None), (2024, 2025), (2025, None)]
     assert [row[10].value for row in years] == [
-        "Cộng kế hoạch năm 2024", "Cộng vốn năm 2024 kéo dài sang 2025",
+        "Cộng kế hoạch năm 2024", "Cộng vốn năm 2024 kéo dài sang 2025 (245/QĐ-UBND)",
         "Cộng kế hoạch năm 2025"]
     assert years[1][11].value == (f"=SUMIFS(L$2:L${last_line},H$2:H${last_line},2024,"
                                   f"I$2:I${last_line},2025)")

@@ -100,6 +100,23 @@ def test_every_figure_is_the_reports(sample: Fava) -> None:
         assert ratio(shown) == format_ratio(item.ratio)
 
 
+def test_money_extended_into_the_year_is_shown_apart_under_the_total(sample: Fava) -> None:
+    """The sample books extend 2024 money into 2025 by 245/QĐ-UBND: the total is followed,
+    always shown, by the year's own plan and the extended money, titled with the decision."""
+    page = sample.page()
+    extended = row(page, "r-total-plan_year-2024")
+    own = row(page, "r-total-plan_year-2025")
+    assert 'class="part level-total' in extended and " hidden" not in extended.split(">")[0]
+    assert "Vốn năm 2024 kéo dài sang 2025 (245/QĐ-UBND)" in extended
+    assert "Kế hoạch năm 2025" in own
+    report = disbursement_report(movements(sample.ledger.all_entries)[0], load_catalogue(),
+                                 as_of=datetime.date(2025, 11, 14), budget_year=2025)
+    parts = [item for item in report.rows if item.level == "total" and item.plan_year]
+    assert [cells(row(page, f"r-total-plan_year-{item.plan_year}"))[0] for item in parts] == \
+        [format_amount(item.plan) for item in parts]
+    assert sum(item.plan for item in parts) == report.total.plan
+
+
 def test_unit_switch(sample: Fava) -> None:
     assert cells(row(sample.page(DAY + "&unit=trieu"), TDA1))[0] == "177.215,000"
     assert cells(row(sample.page(DAY + "&unit=ty"), TDA1))[0] == "177,215"

@@ -30,6 +30,7 @@ from mtqgledger.fava_ext.settings import Settings, month_ends, settings_from
 from mtqgledger.fava_ext.tables import FilterState, Table, TableCache, cumulative
 from mtqgledger.fava_ext.view import Page, breaches, build_page
 from mtqgledger.figures.disbursement import disbursement_report
+from mtqgledger.figures.extension import Extensions, extension_decisions
 from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.outputs import svg
 
@@ -88,6 +89,7 @@ class DisbursementPage(FavaExtensionBase):
         super().__init__(ledger, config)
         self.tables = TableCache()
         self._catalogue: Catalogue | None = None
+        self._extensions: Extensions | None = None
 
     def after_load_file(self) -> None:
         """Drop the old tables; work out the unfiltered one and its chart now, in the load.
@@ -97,6 +99,7 @@ class DisbursementPage(FavaExtensionBase):
         """
         self.tables.clear()
         self._catalogue = None
+        self._extensions = None
         with paused_gc():
             table = self.tables.get(UNFILTERED, lambda: self.ledger.all_entries)
             # The default page's chart: the month-end totals of the latest plan year.
@@ -116,6 +119,13 @@ class DisbursementPage(FavaExtensionBase):
                                              self.ledger.options)
         return self._catalogue
 
+    @property
+    def extensions(self) -> Extensions:
+        """The decisions that extended money into later years, cited in the rows' titles."""
+        if self._extensions is None:
+            self._extensions = extension_decisions(self.ledger.all_entries)
+        return self._extensions
+
     def table(self) -> Table:
         """The movement table of the current filter state."""
         state = FilterState(*(request.args.get(name, "") for name in FILTERS))
@@ -133,7 +143,8 @@ class DisbursementPage(FavaExtensionBase):
         settings = self.settings(table)
         report = disbursement_report(table.of_year(settings.year), self.catalogue,
                                      as_of=settings.as_of, budget_year=settings.year,
-                                     province=settings.province, by="content")
+                                     province=settings.province, by="content",
+                                     extensions=self.extensions)
         curve: list[svg.Point] = []
         if settings.year is not None:
             days = month_ends(settings.year, settings.as_of)
@@ -179,7 +190,7 @@ class DisbursementPage(FavaExtensionBase):
         except ValueError as problem:
             abort(400, str(problem))
         result = quarterly_report(table.movements, self.catalogue, quarter,
-                                  province=settings.province)
+                                  province=settings.province, extensions=self.extensions)
         output = io.BytesIO()
         # The form is in đồng or triệu đồng; the page's tỷ đồng becomes triệu.
         unit = "dong" if settings.unit in (None, "dong") else "trieu"

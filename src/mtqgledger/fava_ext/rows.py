@@ -46,7 +46,7 @@ class RowView:
 
     id: str
     parent: str | None
-    kind: str  # node | split
+    kind: str  # node | split | part (a plan-year row of the total, always shown)
     level: str
     depth: int
     code: str
@@ -154,7 +154,8 @@ def build_rows(report: DisbursementReport, settings: Settings, unit: str, links:
     for row in report.rows:
         if row.is_split:
             parent = node_view
-            kind, depth = "split", (parent.depth + 1 if parent else 1)
+            kind = "part" if report.shown_in_forms(row) else "split"
+            depth = parent.depth + 1 if parent else 1
         else:
             rank = LEVEL_RANK[row.level]
             while stack and stack[-1][0] >= rank:
@@ -188,7 +189,7 @@ def build_rows(report: DisbursementReport, settings: Settings, unit: str, links:
         if parent is not None:
             if kind == "node":
                 parent.has_children = True
-            else:
+            elif kind == "split":
                 parent.has_splits = True
         views.append(view)
         if kind == "node":

@@ -23,6 +23,7 @@ from beancount.core import data
 
 from mtqgledger import __version__
 from mtqgledger.figures.balances import Period
+from mtqgledger.figures.extension import extension_decisions
 from mtqgledger.figures.movements import movements
 from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.model.text import bilingual
@@ -194,7 +195,8 @@ def write_audit_workbook(entries: list[data.Directive], errors: list, options_ma
         disbursement = message_sheet("Giải ngân", DISBURSEMENT_COLUMNS, TITLE_COLUMN,
                                      "Không tính được giải ngân: xem Cảnh báo (see Cảnh báo)")
     else:
-        disbursement = disbursement_sheet(table, catalogue, until)
+        disbursement = disbursement_sheet(table, catalogue, until,
+                                          extension_decisions(entries))
     counts = {"transactions": 0, "postings": 0, "errors": len(warnings)}
     for entry in period.transactions(entries):
         counts["transactions"] += 1

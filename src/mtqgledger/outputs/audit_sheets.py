@@ -17,6 +17,7 @@ from beancount.core import data
 
 from mtqgledger.figures.balances import Period, assertions, trial_balance
 from mtqgledger.figures.disbursement import disbursement_report
+from mtqgledger.figures.extension import Extensions, cite
 from mtqgledger.figures.movements import Movement
 from mtqgledger.model.accounts import AccountError, parse_account
 from mtqgledger.model.catalogue import Catalogue
@@ -158,7 +159,7 @@ def _year_formulas(row: int, last: int, plan_year: int, extended_into: int | Non
 
 
 def disbursement_sheet(table: Sequence[Movement], catalogue: Catalogue,
-                       until: datetime.date | None) -> Sheet:
+                       until: datetime.date | None, extensions: Extensions) -> Sheet:
     """Per line: plan, payments and advances from disbursement_report; the rest as formulas.
 
     Below the lines, a total row per programme, a row per plan year (the year's own
@@ -192,7 +193,9 @@ def disbursement_sheet(table: Sequence[Movement], catalogue: Catalogue,
     for plan_year, extended_into in sorted({(row.plan_year, row.extended_into or 0)
                                             for row in lines}):
         into = extended_into or None
-        label = plan_year_title(plan_year, into) if into else f"Kế hoạch năm {plan_year}"
+        cited = [cite(decision) for decision in extensions.get((plan_year, into), ())]
+        label = plan_year_title(plan_year, into, cited) if into else \
+            plan_year_title(plan_year, None)
         rows.append((*[None] * 7, plan_year, into, None, f"Cộng {lower_first(label)}",
                      *_year_formulas(len(rows) + 2, last, plan_year, into)))
     rows.append((*[None] * 10, "Tổng số (total)", *_total_formulas(len(rows) + 2, 2, last)))
