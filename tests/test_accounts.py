@@ -79,7 +79,8 @@ def test_deadline_rules_come_from_the_catalogue():
     capitals = load_catalogue().capitals
     assert spending_deadline(capitals["DTPT"].spend_until, 2024) == datetime.date(2025, 1, 31)
     assert spending_deadline(capitals["SN"].spend_until, 2024) == datetime.date(2024, 12, 31)
-    assert capitals["DTPT"].enforced and not capitals["SN"].enforced
+    assert spending_deadline(capitals["SN"].pay_until, 2024) == datetime.date(2025, 1, 31)
+    assert capitals["DTPT"].enforced and capitals["SN"].enforced
     assert parse_rule(" 15/3 N+2 ").for_year(2025) == datetime.date(2027, 3, 15)
     assert extension_end(2026) == datetime.date(2026, 12, 31)
     for bad in ("31/01", "N+1", "32/01 N", "29/02 N+x", "31/02 N"):

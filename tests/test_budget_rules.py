@@ -178,10 +178,30 @@ def test_investment_money_spent_on_the_deadline_is_fine():
                     pay("2025-01-31", OLD_DTPT, 10)) == []
 
 
-def test_recurrent_money_has_no_investment_deadline():
+def test_recurrent_money_advances_until_year_end_and_pays_until_january():
+    """SN money of 2024: advances until 31/12/2024; payments for work done by then until
+    31/01/2025 (the treasury's chỉnh lý month); later only through an extension."""
     line = OLD_DTPT.replace("DTPT", "SN")
-    assert messages(opens(line), allocate("2024-01-10", line, 100),
-                    pay("2025-03-01", line, 10)) == []
+    base = [opens(line), allocate("2024-01-10", line, 100)]
+    assert messages(*base, advance("2024-12-31", line, 10), pay("2025-01-31", line, 10),
+                    settle("2025-01-31", line, 10)) == []
+    (late_advance,) = messages(*base, advance("2025-01-02", line, 10))
+    assert "chỉ được tạm ứng đến 31/12/2024" in late_advance and "mtqg extend" in late_advance
+    (late_payment,) = messages(*base, pay("2025-02-01", line, 10))
+    assert "chỉ được giải ngân đến 31/01/2025" in late_payment
+    assert ":Y2024:K2025" in late_payment  # where an extension would move it
+
+
+def test_the_recurrent_rule_is_configurable(tmp_path):
+    line = OLD_DTPT.replace("DTPT", "SN")
+    (tmp_path / "rules.toml").write_text('[[capitals]]\ncode = "SN"\nenforced = false\n',
+                                         encoding="utf-8")
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(HEADER.replace('budget_rules"', 'budget_rules" "catalogue=rules.toml"')
+                      + opens(line) + allocate("2024-01-10", line, 100)
+                      + pay("2025-03-01", line, 10), encoding="utf-8")
+    _, errors, _ = loader.load_file(str(ledger))
+    assert errors == []
 
 
 def test_extended_money_may_be_spent_until_its_extension_date():

@@ -287,7 +287,8 @@ def test_plan_year_column_and_extended_segment(tmp_path, catalogue):
     rows = [row(D(2025, 3, 10), "KB-1", "DA1", "TDA1", "ĐTPT", "Thanh toán", 300_000_000, 2024),
             row(D(2025, 4, 1), "KB-2", "DA1", "TDA1", "ĐTPT", "Thu hồi tạm ứng", 200_000_000,
                 "2024"),
-            row(D(2025, 3, 11), "KB-3", "DA4", "TDA1", "SN", "Thanh toán", 40_000_000,
+            # within January: recurrent money of 2024 may still pay for 2024's work
+            row(D(2025, 1, 21), "KB-3", "DA4", "TDA1", "SN", "Thanh toán", 40_000_000,
                 "Năm 2024"),
             row(D(2025, 3, 12), "KB-4", "DA4", "TDA1", "SN", "Thanh toán", 50_000_000, None)]
     path = statement(tmp_path, rows, header=header)

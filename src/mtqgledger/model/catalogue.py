@@ -126,7 +126,10 @@ class Capital:
     label: str = ""  # "Vốn ĐTPT"
     aliases: tuple[str, ...] = ()  # folded words documents use for it
     spend_until: str = "31/12 N"  # see mtqgledger.model.deadlines
-    enforced: bool = False  # the budget rules refuse spending after spend_until
+    # Payments (and settlements) for work done by spend_until may follow until this day
+    # (the treasury's "chỉnh lý" month); "" means spend_until.
+    pay_until: str = ""
+    enforced: bool = False  # the budget rules refuse spending after these days
 
     @property
     def heading(self) -> str:

@@ -47,7 +47,7 @@ _WORD_TABLES = {"abbreviations": catalogue_words.abbreviation,
                 "spellings": catalogue_words.spelling, "treasuries": catalogue_words.treasury}
 _SOURCE_FIELDS = {"title_en": "", "default": False, "short": "", "aliases": ()}
 _CAPITAL_FIELDS = {"title_en": "", "short": "", "label": "", "aliases": (),
-                   "spend_until": "31/12 N", "enforced": False}
+                   "spend_until": "31/12 N", "pay_until": "", "enforced": False}
 _PROVINCE_KEYS = frozenset({"code", "title_vi", "successor", "note", "city"})
 
 
@@ -174,12 +174,13 @@ class _Builder:
                 current[key] = _words(entry[key], key, where, name)
             else:
                 current[key] = _text(entry, key, where, name, current[key])
-        if "spend_until" in entry:
-            try:
-                parse_rule(current["spend_until"])
-            except ValueError as problem:
-                raise _error(f"{name}: {where}", "quy tắc hạn giải ngân không hợp lệ",
-                             str(problem)) from None
+        for key in ("spend_until", "pay_until"):
+            if entry.get(key):
+                try:
+                    parse_rule(current[key])
+                except ValueError as problem:
+                    raise _error(f"{name}: {where}", f"quy tắc hạn giải ngân {key} không hợp lệ",
+                                 str(problem)) from None
 
     def _merge_province(self, entry: Mapping[str, Any], where: str, name: str) -> None:
         code = _code(entry, where, name)

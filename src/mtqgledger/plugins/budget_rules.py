@@ -240,12 +240,17 @@ class _Checker:
             why = (f"hạn kéo dài đến {format_date(deadline)}",
                    f"extended until {format_date(deadline)}")
         elif capital is not None and capital.enforced:
-            deadline = spending_deadline(capital.spend_until, line.plan_year)
+            advancing = any(posting.account == line.account(Root.ADVANCE)
+                            and posting.units.number > 0 for posting in entry.postings)
+            rule = capital.spend_until if advancing else (capital.pay_until
+                                                          or capital.spend_until)
+            deadline = spending_deadline(rule, line.plan_year)
             if entry.date <= deadline:
                 return
-            why = (f"{capital.title_vi.lower()} năm {line.plan_year} chỉ được giải ngân đến "
+            what = "tạm ứng" if advancing else "giải ngân"
+            why = (f"{capital.title_vi.lower()} năm {line.plan_year} chỉ được {what} đến "
                    f"{format_date(deadline)}; cần giao dịch kéo dài sang tài khoản "
-                   f"…:Y{line.plan_year}:K{entry.date.year}",
+                   f"…:Y{line.plan_year}:K{entry.date.year} (mtqg extend)",
                    "an extension must move it first")
         else:
             return
