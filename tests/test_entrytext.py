@@ -12,7 +12,7 @@ from beancount.parser import parser
 
 from mtqgledger.importers.decision import read_decision
 from mtqgledger.importers.treasury import read_statement
-from mtqgledger.ingest.pipeline import opens_for
+from mtqgledger.ingest.writing import opens_for
 from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.outputs.beancount_text import format_entries
 

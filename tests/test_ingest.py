@@ -682,11 +682,11 @@ def test_unbalanced_entries_are_caught_exactly() -> None:
 @pytest.mark.parametrize("parallel", [False, True])
 def test_staged_files_are_written_only_when_committed(tmp_path: Path, parallel: bool) -> None:
     from mtqgledger.files import StagedFiles
-    from mtqgledger.ingest.pipeline import ImportFailed, _write_while
+    from mtqgledger.ingest.writing import ImportFailed, write_while
 
     target = tmp_path / "imports" / "treasury.beancount"
     staged = StagedFiles([target])
-    problems = _write_while(staged, lambda: {target: "; nội dung mới\n"}, lambda: ["lỗi"],
+    problems = write_while(staged, lambda: {target: "; nội dung mới\n"}, lambda: ["lỗi"],
                            parallel=parallel)
     assert problems == ["lỗi"] and not target.exists()  # filled, not yet committed
     staged.commit()
@@ -697,7 +697,7 @@ def test_staged_files_are_written_only_when_committed(tmp_path: Path, parallel: 
 
     again = StagedFiles([target])
     with pytest.raises((ImportFailed, OSError)):
-        _write_while(again, broken, lambda: [], parallel=parallel)
+        write_while(again, broken, lambda: [], parallel=parallel)
     again.discard()
     assert target.read_text(encoding="utf-8") == "; nội dung mới\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["treasury.beancount"]

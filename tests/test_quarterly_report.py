@@ -19,6 +19,7 @@ from mtqgledger.cli import main
 from mtqgledger.figures.movements import movements
 from mtqgledger.figures.quarterly import Quarter, committee_title, quarterly_report, quarterly_rows
 from mtqgledger.model.catalogue_files import load_catalogue
+from mtqgledger.model.titles import committee_name
 from mtqgledger.outputs.formatting import format_amount, format_ratio
 from mtqgledger.outputs.quarterly_html import to_html
 from mtqgledger.outputs.quarterly_layout import columns
@@ -310,10 +311,14 @@ def test_several_provinces_are_lettered_and_the_total_adds_them(tmp_path):
     assert sheet.cell(rows[0], column_of(report, "cumulative")).value == 1_500
 
 
-@pytest.mark.parametrize("province, title", [
-    ("LaiChau", "UBND TỈNH LAI CHÂU"),
-    ("HoChiMinh", "UBND THÀNH PHỐ HỒ CHÍ MINH"),
-    ("HaNoi", "UBND THÀNH PHỐ HÀ NỘI"),
+@pytest.mark.parametrize("province, title, payee", [
+    ("LaiChau", "UBND TỈNH LAI CHÂU", "UBND tỉnh Lai Châu"),
+    ("HoChiMinh", "UBND THÀNH PHỐ HỒ CHÍ MINH", "UBND thành phố Hồ Chí Minh"),
+    ("HaNoi", "UBND THÀNH PHỐ HÀ NỘI", "UBND thành phố Hà Nội"),
+    ("Hue", "UBND THÀNH PHỐ HUẾ", "UBND thành phố Huế"),
+    ("TuyenQuang", "UBND TỈNH TUYÊN QUANG", "UBND tỉnh Tuyên Quang"),
 ])
-def test_committee_of_a_province_or_city(province, title):
+def test_committee_of_a_province_or_city(province, title, payee):
+    """The heading of forms and the payee of decisions, as the province is."""
     assert committee_title(load_catalogue(), province) == title
+    assert committee_name(load_catalogue(), province) == payee

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from mtqgledger import __version__
+from mtqgledger.cli.extending import extend_money
 from mtqgledger.cli.importing import import_documents
 from mtqgledger.cli.options import LEDGER, open_books
 from mtqgledger.cli.reports import export, report
@@ -29,6 +30,8 @@ def main() -> None:
       mtqg report disbursement ledgers/main.beancount --as-of 2025-11-14
       mtqg report quarterly ledgers/main.beancount --quarter 2025Q3
       mtqg export audit ledgers/main.beancount -o kiem-toan.xlsx
+      mtqg extend so/main.beancount --from 2025 --into 2026 --decision 257/2025/QH15 \\
+        --decision-date 2025-12-11 --date 2026-01-31
       mtqg serve
     """
 
@@ -183,3 +186,4 @@ def provinces() -> None:
 main.add_command(report)
 main.add_command(export)
 main.add_command(import_documents)
+main.add_command(extend_money)

@@ -284,7 +284,9 @@ def disbursement_report(
     ]
     selected.sort(key=lambda pair: pair[0].sort_key)
     builder = _Builder(catalogue, by, budget_year=budget_year,
-                       split_years=len({line.plan_year for line, _ in selected}) > 1,
+                       # extended money is shown apart even when it is all there is
+                       split_years=len({line.plan_year for line, _ in selected}) > 1
+                       or any(line.is_extended for line, _ in selected),
                        extensions=extensions or {})
     builder.tree(selected, several_provinces=len({line.province for line, _ in selected}) > 1)
     return DisbursementReport(as_of, budget_year, tuple(builder.rows), catalogue.capitals)

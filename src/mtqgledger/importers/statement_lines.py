@@ -10,6 +10,7 @@ there, which the resolver follows as the rows go by.
 
 from __future__ import annotations
 
+import datetime
 import re
 import tomllib
 from collections.abc import Sequence
@@ -30,7 +31,7 @@ from mtqgledger.importers.statement_columns import (
     SOURCE,
 )
 from mtqgledger.importers.workbook import ImportProblem
-from mtqgledger.model.accounts import Line, Root
+from mtqgledger.model.accounts import Line, Root, parse_account
 from mtqgledger.model.catalogue import Catalogue, Node
 from mtqgledger.model.names import Match, NameProblem
 from mtqgledger.model.postings import (
@@ -123,8 +124,8 @@ class Resolver:
 
     catalogue: Catalogue
     codes: dict[str, tuple[str, ...]]
-    open_accounts: frozenset[str]
     advances: dict[str, Decimal]  # outstanding advances on extended (K) segments
+    extended: dict[Line, tuple[tuple[datetime.date, Line], ...]]  # see segments()
     noted: dict[tuple, Match] = field(default_factory=dict)  # names read loosely, new items
     new_items: dict[tuple[str, ...], Node] = field(default_factory=dict)
     _items: dict[tuple, tuple[str, ...]] = field(default_factory=dict)
@@ -222,11 +223,10 @@ class Resolver:
             self._money[key] = found
         return found
 
-    def segment(self, province: str, path: tuple[str, ...], source: str, capital: str,
-                plan_year: int, year: int) -> Line:
-        """The line money of ``plan_year`` moves on in ``year``: its K<year> segment
-        when one is open in the existing entries, else the plan-year line."""
-        key = (province, path, source, capital, plan_year, year)
+    def line(self, province: str, path: tuple[str, ...], source: str, capital: str,
+             plan_year: int) -> Line:
+        """The plan-year line of a row, its capital type checked against the item."""
+        key = (province, path, source, capital, plan_year)
         line = self._lines.get(key)
         if line is None:
             node = self.catalogue.node(path)
@@ -234,13 +234,13 @@ class Resolver:
                 allowed = ", ".join(sorted(node.capitals))
                 raise RowProblem(bilingual(f"'{node.title_vi}' không nhận vốn {capital}",
                                            f"the catalogue allows {allowed}"), CAPITAL)
-            line = Line(province, path, source, capital, plan_year)
-            if plan_year < year:
-                segment = line.extended(year)
-                if segment.account(Root.APPROPRIATION) in self.open_accounts:
-                    line = segment
-            self._lines[key] = line
+            line = self._lines[key] = Line(province, path, source, capital, plan_year)
         return line
+
+    def segments(self, line: Line) -> tuple[tuple[datetime.date, Line], ...]:
+        """The line's extended segments in the books, latest first, each with the day its
+        money arrived: from that day on, the line's money moves there."""
+        return self.extended.get(line, ())
 
     def settled_on(self, line: Line, kind: Kind, dong: int) -> Line:
         """Advances are not moved by an extension: a settlement or advance return goes to
@@ -258,17 +258,32 @@ class Resolver:
         return found
 
 
-def advance_balances(existing: Sequence[data.Directive]) -> dict[str, Decimal]:
-    """Outstanding advances on extended segments, from the existing entries."""
+def extended_segments(existing: Sequence[data.Directive],
+                      ) -> tuple[dict[str, Decimal], dict[Line, tuple[tuple[datetime.date, Line],
+                                                                     ...]]]:
+    """From the existing entries: the outstanding advances on extended segments, and each
+    plan-year line's extended segments with the day money first moved into them."""
     balances: dict[str, Decimal] = {}
-    prefix = Root.ADVANCE.value + ":"
+    starts: dict[Line, datetime.date] = {}
+    advance, appropriation = Root.ADVANCE.value + ":", Root.APPROPRIATION.value + ":"
     for entry in existing:
-        if isinstance(entry, data.Transaction):
-            for posting in entry.postings:
-                account = posting.account
-                if account.startswith(prefix) and ":K" in account and posting.units:
-                    balances[account] = balances.get(account, Decimal(0)) + posting.units.number
-    return balances
+        if not isinstance(entry, data.Transaction):
+            continue
+        for posting in entry.postings:
+            account = posting.account
+            if ":K" not in account or not posting.units:
+                continue
+            if account.startswith(advance):
+                balances[account] = balances.get(account, Decimal(0)) + posting.units.number
+            elif account.startswith(appropriation) and posting.units.number > 0:
+                found = parse_account(account)
+                if found is not None:
+                    starts[found[1]] = min(starts.get(found[1], entry.date), entry.date)
+    segments: dict[Line, list[tuple[datetime.date, Line]]] = {}
+    for segment, day in starts.items():
+        segments.setdefault(segment.unextended(), []).append((day, segment))
+    return balances, {line: tuple(sorted(found, key=lambda item: item[0], reverse=True))
+                      for line, found in segments.items()}
 
 
 def _open_below(node: Node, catalogue: Catalogue) -> bool:

@@ -8,6 +8,7 @@ line texts are resolved once, and whole-number cells skip the text parser.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import operator
 import re
@@ -95,6 +96,16 @@ class _Booking:
     credit: str
     tracked: bool
     written: str
+    # The line's extended segments, latest first, and the day from which each takes
+    # the line's movements; empty for most lines.
+    later: tuple[tuple[datetime.date, _Booking], ...] = ()
+
+    def on(self, day: datetime.date) -> _Booking:
+        """The booking of a movement on ``day``: the latest segment its money has reached."""
+        for start, booking in self.later:
+            if start <= day:
+                return booking
+        return self
 
 
 _AMOUNT = amount.Amount._make
@@ -207,7 +218,9 @@ class SheetReader:
         key = (self.key(cells), self.info.plan_year or year, year)
         booking = self.bookings.get(key)
         if booking is None:
-            booking = self.bookings[key] = self.booking(self.target(key[0], key[1]), year)
+            booking = self.bookings[key] = self.booking(self.target(key[0], key[1]))
+        if booking.later:
+            booking = booking.on(day)
         dong = self.amount(raw_amount)
         kind, debit, credit = booking.kind, booking.debit, booking.credit
         if booking.tracked:  # an advance on an extended segment: follow its balance
@@ -235,15 +248,22 @@ class SheetReader:
                                 _EMPTY_SET,
                                 _EMPTY_SET, postings)
 
-    def booking(self, target: _Target, year: int) -> _Booking:
-        """The accounts a kind of movement on a target line posts to in ``year``."""
-        kind = target.kind
-        line = self.resolver.segment(self.info.province, target.path, target.source,
-                                     target.capital, target.plan_year, year)
-        accounts = self.resolver.accounts(line)
-        tracked = line.is_extended and Root.ADVANCE in (kind.debit, kind.credit)
-        return _Booking(line, kind, accounts[kind.debit], accounts[kind.credit], tracked,
-                        target.written)
+    def booking(self, target: _Target) -> _Booking:
+        """The accounts a kind of movement on a target line posts to: the plan-year line's,
+        and those of its extended segments (Kéo dài), which take its money from the day of
+        the extension."""
+        kind, resolver = target.kind, self.resolver
+        line = resolver.line(self.info.province, target.path, target.source, target.capital,
+                             target.plan_year)
+
+        def on(line: Line) -> _Booking:
+            accounts = resolver.accounts(line)
+            tracked = line.is_extended and Root.ADVANCE in (kind.debit, kind.credit)
+            return _Booking(line, kind, accounts[kind.debit], accounts[kind.credit], tracked,
+                            target.written)
+
+        later = tuple((start, on(segment)) for start, segment in resolver.segments(line))
+        return dataclasses.replace(on(line), later=later) if later else on(line)
 
     def target(self, key: tuple, default_year: int) -> _Target:
         """Resolve a row's kind and line texts (once per distinct combination)."""

@@ -28,7 +28,7 @@ from mtqgledger.importers.base import WorkbookImporter
 from mtqgledger.importers.notes import NameRead
 from mtqgledger.importers.statement_columns import AMOUNT, KIND, VOUCHER, find_header, read_columns
 from mtqgledger.importers.statement_info import read_info
-from mtqgledger.importers.statement_lines import Resolver, advance_balances, load_codes
+from mtqgledger.importers.statement_lines import Resolver, extended_segments, load_codes
 from mtqgledger.importers.statement_rows import SheetReader, number_style_of
 from mtqgledger.importers.workbook import ImportProblem, Sheet, any_sheet, read_workbook
 from mtqgledger.model.accounts import Root, parse_account
@@ -70,7 +70,7 @@ def read_statement(path: str | Path, catalogue: Catalogue, *,
     opened = frozenset(entry.account for entry in existing if isinstance(entry, data.Open))
     books = frozenset(found[1].province for account in opened
                       if (found := parse_account(account)) is not None)
-    resolver = Resolver(catalogue, code_table, opened, advance_balances(existing))
+    resolver = Resolver(catalogue, code_table, *extended_segments(existing))
     result = StatementResult(Path(path), [])
     for sheet in sheets:
         header = find_header(sheet)

@@ -76,20 +76,27 @@ def quarter_title(year: int, number: int) -> str:
     return f"QUÝ {ROMAN_QUARTERS[number]} NĂM {year}"
 
 
-def committee_title(catalogue: Catalogue, province: str | None) -> str:
-    """'UBND TỈNH LAI CHÂU'; a blank to fill in when the report spans several provinces."""
-    if province is None:
-        return "UBND TỈNH ……………"
+def _committee(catalogue: Catalogue, province: str) -> tuple[str, str]:
+    """('tỉnh' or 'thành phố', the name without it), as the province is."""
     known = catalogue.provinces.get(province)
     name = known.title_vi if known else province
     name = name.removeprefix("Thành phố ").removeprefix("Tỉnh ")
-    kind = "THÀNH PHỐ" if known is not None and known.city else "TỈNH"
-    return f"UBND {kind} {name.upper()}"
+    return ("thành phố" if known is not None and known.city else "tỉnh"), name
+
+
+def committee_title(catalogue: Catalogue, province: str | None) -> str:
+    """'UBND TỈNH LAI CHÂU', 'UBND THÀNH PHỐ HUẾ'; a blank to fill in when the report
+    spans several provinces."""
+    if province is None:
+        return "UBND TỈNH ……………"
+    kind, name = _committee(catalogue, province)
+    return f"UBND {kind.upper()} {name.upper()}"
 
 
 def committee_name(catalogue: Catalogue, province: str) -> str:
-    """'UBND tỉnh Lai Châu': the payee of the province's decisions."""
-    return f"UBND tỉnh {catalogue.province_title(province)}"
+    """'UBND tỉnh Lai Châu', 'UBND thành phố Huế': the payee of the province's decisions."""
+    kind, name = _committee(catalogue, province)
+    return f"UBND {kind} {name}"
 
 
 def lower_first(text: str) -> str:

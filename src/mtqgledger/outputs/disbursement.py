@@ -108,7 +108,9 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
         amounts = [row.plan, row.payments, row.advances, row.disbursed, row.remaining]
         if report.has_extended:
             amounts.insert(1, report.extended_plan(row))
-        body.append(["  " * _INDENT[row.level] + _code(row), _fit(row.title, TITLE_WIDTH),
+        # a plan-year row's title carries the decision: never cut
+        title = row.title if row.is_split else _fit(row.title, TITLE_WIDTH)
+        body.append(["  " * _INDENT[row.level] + _code(row), title,
                      *(format_amount(value, unit) for value in amounts),
                      format_ratio(row.ratio),
                      *(format_ratio(splits[code].ratio) if code in splits else ""
