@@ -422,7 +422,8 @@ def test_init_creates_books_that_check_accepts(tmp_path: Path) -> None:
     target = tmp_path / "so-laichau"
     result = run("init", target, "--province", "LaiChau", "--year", "2025", "--program", "GNBV")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in target.iterdir()) == ["accounts.beancount", "main.beancount"]
+    assert sorted(p.name for p in target.iterdir()) == ["accounts.beancount", "catalogue.toml",
+                                                        "main.beancount"]
     assert "Đã tạo" in result.output
     checked = run("check", target / "main.beancount")
     assert checked.exit_code == 0, checked.output
@@ -430,6 +431,14 @@ def test_init_creates_books_that_check_accepts(tmp_path: Path) -> None:
     accounts = (target / "accounts.beancount").read_text(encoding="utf-8")
     assert "Income:Allocated:LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025" in accounts
     assert ":DTTS:" not in accounts
+
+
+def test_init_of_a_province_merged_away_warns_and_suggests_its_successor(tmp_path: Path,
+                                                                         ) -> None:
+    result = run("init", tmp_path / "so", "--province", "HaGiang", "--year", "2025",
+                 "--program", "GNBV")
+    assert result.exit_code == 0, result.output
+    assert "Tuyên Quang" in result.output and "--province TuyenQuang" in result.output
 
 
 def test_second_init_fails_and_changes_nothing(tmp_path: Path) -> None:

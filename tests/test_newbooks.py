@@ -150,7 +150,8 @@ def test_main_file_parses_to_the_intended_options(cat: Catalogue) -> None:
     entries, errors, options = parser.parse_string(main_file(cat, "LaiChau", 2025))
     assert errors == []
     assert options["operating_currency"] == ["VND"]
-    assert ("mtqgledger.plugins.budget_rules", None) in options["plugin"]
+    # the books' own catalogue file, where refused spellings are taught
+    assert ("mtqgledger.plugins.budget_rules", "catalogue=catalogue.toml") in options["plugin"]
     commodity = next(e for e in entries if isinstance(e, data.Commodity))
     assert commodity.currency == "VND"
     assert commodity.meta["precision"] == 0
@@ -168,7 +169,8 @@ def test_create_books_writes_books_that_load_without_errors(cat: Catalogue,
                                                             tmp_path: Path) -> None:
     target = tmp_path / "new" / "books"
     written = create_books(target, cat, "LaiChau", 2025, ["GNBV"])
-    assert written == [target / "main.beancount", target / "accounts.beancount"]
+    assert written == [target / "main.beancount", target / "catalogue.toml",
+                       target / "accounts.beancount"]
     entries, errors, _ = loader.load_file(str(target / "main.beancount"))
     assert errors == []
     opened = {e.account for e in entries if isinstance(e, data.Open)}
@@ -176,7 +178,7 @@ def test_create_books_writes_books_that_load_without_errors(cat: Catalogue,
                                         set(cat.default_sources()))
 
 
-@pytest.mark.parametrize("existing", ["main.beancount", "accounts.beancount"])
+@pytest.mark.parametrize("existing", ["main.beancount", "accounts.beancount", "catalogue.toml"])
 def test_create_books_refuses_existing_files(cat: Catalogue, tmp_path: Path,
                                              existing: str) -> None:
     (tmp_path / existing).write_bytes(b"; my own books\n")
@@ -211,3 +213,37 @@ def test_create_books_unknown_programme_writes_nothing(cat: Catalogue, tmp_path:
     with pytest.raises(LookupFailed, match="XYZ"):
         create_books(target, cat, "LaiChau", 2025, ["XYZ"])
     assert not target.exists()
+
+
+def test_the_books_catalogue_file_teaches_by_example(cat: Catalogue, tmp_path: Path) -> None:
+    """catalogue.toml starts empty (comments only) and its examples, uncommented, load."""
+    import tomllib
+
+    from mtqgledger.model.catalogue_files import load_catalogue
+
+    create_books(tmp_path, cat, "LaiChau", 2025, ["GNBV"])
+    text = (tmp_path / "catalogue.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(text) == {}
+    examples = "\n".join(line.removeprefix("#   ") for line in text.splitlines()
+                         if line.startswith("#   "))
+    (tmp_path / "examples.toml").write_text(examples, encoding="utf-8")
+    taught = load_catalogue([str(tmp_path / "examples.toml")])
+    assert not taught.capitals["SN"].enforced
+    match = taught.names.item("Dự án hỗ trợ phát triển giáo dục nghề nghiệp vùng DTTS",
+                              ("DTTS", "DA5"))
+    assert (match.node.path, match.how) == (("DTTS", "DA5", "TDA3"), "spelling")
+
+
+@pytest.mark.parametrize("province, successor", [("HaGiang", "TuyenQuang"),
+                                                 ("YenBai", "LaoCai")])
+def test_a_province_merged_away_is_warned_about(cat: Catalogue, province: str,
+                                                successor: str) -> None:
+    from mtqgledger.outputs.newbooks import merged_away
+
+    warning = merged_away(cat, province)
+    assert warning is not None and f"--province {successor}" in warning
+    assert merged_away(cat, successor) is None
+
+
+def test_a_citys_books_say_thanh_pho(cat: Catalogue) -> None:
+    assert "– thành phố Huế" in main_file(cat, "Hue", 2026).splitlines()[0]

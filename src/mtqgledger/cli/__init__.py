@@ -71,9 +71,12 @@ def init(directory: Path, province: str, year: int, programs: tuple[str, ...]) -
     Ví dụ: mtqg init so-laichau --province LaiChau --year 2025 --program GNBV
     """
     from mtqgledger.model.catalogue_files import load_catalogue
-    from mtqgledger.outputs.newbooks import BooksExist, create_books
+    from mtqgledger.outputs.newbooks import BooksExist, create_books, merged_away
 
     catalogue = load_catalogue()
+    warning = merged_away(catalogue, province)
+    if warning:
+        click.echo(f"Lưu ý (warning): {warning}", err=True)
     try:
         written = create_books(directory, catalogue, province, year,
                                list(programs or catalogue.programs))

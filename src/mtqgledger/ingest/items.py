@@ -93,3 +93,16 @@ def naming_the_items(main_text: str, relative: str) -> str:
 
 def items_path(ledger: Path, folder: str) -> Path:
     return ledger.parent / folder / ITEMS_FILE
+
+
+def where_to_teach(ledger: Path, named: Iterable[str], folder: str) -> str:
+    """Which file a refused spelling is taught in: the books' own catalogue file, or how to
+    make one."""
+    imported = items_path(ledger, folder).resolve()
+    own = [name for name in named if Path(name).resolve() != imported]
+    if own:
+        return bilingual(f"Tệp danh mục của sổ: {own[0]}", "the books' catalogue file")
+    return bilingual(
+        f"Sổ chưa có tệp danh mục: tạo {ledger.parent / 'catalogue.toml'} và ghi "
+        '"catalogue=catalogue.toml" trên dòng plugin "mtqgledger.plugins.budget_rules" '
+        f"của {ledger.name}", "the books name no catalogue file yet; make one")

@@ -25,8 +25,15 @@ from beancount.core import data
 
 from mtqgledger.books import Books, paused_gc
 from mtqgledger.importers.identity import drop_duplicates, known_keys, reference
+from mtqgledger.importers.workbook import ImportProblem
 from mtqgledger.ingest.documents import SourceDocument, importers_for, read_document
-from mtqgledger.ingest.items import ITEMS_FILE, items_path, items_text, naming_the_items
+from mtqgledger.ingest.items import (
+    ITEMS_FILE,
+    items_path,
+    items_text,
+    naming_the_items,
+    where_to_teach,
+)
 from mtqgledger.ingest.writing import (
     IMPORT_DIR,
     Batch,
@@ -39,6 +46,7 @@ from mtqgledger.ingest.writing import (
 from mtqgledger.model.accounts import Root, parse_account
 from mtqgledger.model.catalogue import CatalogueError
 from mtqgledger.model.catalogue_files import load_catalogue
+from mtqgledger.model.names import TEACHING
 
 TARGETS = {"decision": "decisions.beancount", "treasury": "treasury.beancount"}
 KIND_TITLES = {"decision": "quyết định giao / điều chỉnh vốn",
@@ -117,7 +125,14 @@ def _import_files(ledger: Path, files: Sequence[Path], dry_run: bool, options: d
     documents = []
     for path in files:
         step(f"đọc {Path(path).name}")
-        documents.append(read_document(Path(path), importers, existing))
+        try:
+            documents.append(read_document(Path(path), importers, existing))
+        except ImportProblem as problem:
+            if TEACHING in problem.problem:  # say which file the spelling is taught in
+                raise ImportProblem(problem.file, problem.problem + "\n" + where_to_teach(
+                    books.path, books.catalogue_files(), IMPORT_DIR), problem.sheet,
+                    problem.row, problem.column) from None
+            raise
     batches, duplicates = new_entries(documents, existing)
     new = [entry for batch in batches.values() for entry in batch]
     items = _Items(books, documents) if new else None

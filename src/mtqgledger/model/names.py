@@ -325,12 +325,15 @@ class Names:
                             several=len(matches) > 1)
 
 
+TEACHING = "[[spellings]]"  # how a refusal's teaching lines begin
+
+
 def teach(text: str, **target: str) -> str:
     """The lines that teach a spelling, for the books' catalogue file."""
     lines = "".join(f'\n{key} = "{_toml(value)}"' for key, value in target.items())
     return (bilingual("Để chấp nhận cách viết này, thêm vào tệp danh mục của sổ",
                       "to accept this spelling, add to the books' catalogue file")
-            + f":\n[[spellings]]\ntext = \"{_toml(text.strip())}\"{lines}")
+            + f":\n{TEACHING}\ntext = \"{_toml(text.strip())}\"{lines}")
 
 
 def _toml(text: str) -> str:

@@ -93,10 +93,15 @@ def committee_title(catalogue: Catalogue, province: str | None) -> str:
     return f"UBND {kind.upper()} {name.upper()}"
 
 
+def province_name(catalogue: Catalogue, province: str) -> str:
+    """'tỉnh Lai Châu', 'thành phố Huế'."""
+    kind, name = _committee(catalogue, province)
+    return f"{kind} {name}"
+
+
 def committee_name(catalogue: Catalogue, province: str) -> str:
     """'UBND tỉnh Lai Châu', 'UBND thành phố Huế': the payee of the province's decisions."""
-    kind, name = _committee(catalogue, province)
-    return f"UBND {kind} {name}"
+    return f"UBND {province_name(catalogue, province)}"
 
 
 def lower_first(text: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from mtqgledger.model.accounts import Line
 from mtqgledger.model.catalogue import Catalogue, LookupFailed, Node
 from mtqgledger.model.text import bilingual
+from mtqgledger.model.titles import province_name
 from mtqgledger.outputs.beancount_text import format_entries, open_entries, quote
 
 
@@ -49,9 +50,23 @@ def open_directives(catalogue: Catalogue, province: str, programs: Sequence[str]
                           for entry in open_entries(line, catalogue, day))
 
 
+def merged_away(catalogue: Catalogue, province: str) -> str | None:
+    """A warning for books opened under a province merged away on 1/7/2025, or None."""
+    known = catalogue.provinces.get(province)
+    if known is None or not known.successor:
+        return None
+    successor = catalogue.provinces.get(known.successor)
+    name = successor.title_vi if successor else known.successor
+    return bilingual(
+        f"{known.title_vi} đã hợp nhất vào {name} (NQ 202/2025/QH15, từ 01/07/2025): sổ mới "
+        f"nên mở cho {known.successor} (mtqg init … --province {known.successor}); các báo "
+        f"cáo của {known.successor} gồm cả sổ của {province}",
+        f"merged away; suggest --province {known.successor}")
+
+
 def main_file(catalogue: Catalogue, province: str, year: int) -> str:
     title = catalogue.provinces[province].title_vi if province in catalogue.provinces else province
-    return f'''; Sổ vốn các chương trình mục tiêu quốc gia – tỉnh {title}
+    return f'''; Sổ vốn các chương trình mục tiêu quốc gia – {province_name(catalogue, province)}
 ; Tạo bởi `mtqg init`. Xem docs/accounts.md về mô hình tài khoản.
 
 option "title" {quote("Sổ vốn CTMTQG – " + title)}
@@ -65,10 +80,37 @@ option "display_precision" "VND:1"
 {year}-01-01 custom "fava-option" "locale" "vi_VN"
 {year}-01-01 custom "fava-extension" "mtqgledger.fava_ext"
 
-plugin "mtqgledger.plugins.budget_rules"
+plugin "mtqgledger.plugins.budget_rules" "catalogue={BOOKS_CATALOGUE}"
 
 include "accounts.beancount"
 '''
+
+
+BOOKS_CATALOGUE = "catalogue.toml"
+CATALOGUE_TEXT = """\
+# Danh mục riêng của sổ (the books' own catalogue), named on the budget-rule plugin
+# line of main.beancount. It adds to the catalogue shipped with mtqgledger; every
+# command, the budget rules and the Fava page read it. See README, "The catalogue".
+#
+# Dạy một cách viết (teach a spelling) that mtqg import refused; the refusal prints
+# the lines to copy here:
+#
+#   [[spellings]]
+#   text = "Dự án hỗ trợ phát triển giáo dục nghề nghiệp vùng DTTS"
+#   item = "DTTS/DA5/TDA3"
+#
+# Thêm một chữ viết tắt (an abbreviation your documents use):
+#
+#   [[abbreviations]]
+#   short = "GDNN"
+#   long = "giáo dục nghề nghiệp"
+#
+# Đổi hạn giải ngân của một loại vốn (a deadline rule), e.g. switch the recurrent rule off:
+#
+#   [[capitals]]
+#   code = "SN"
+#   enforced = false
+"""
 
 
 def create_books(directory: Path, catalogue: Catalogue, province: str, year: int,
@@ -78,6 +120,7 @@ def create_books(directory: Path, catalogue: Catalogue, province: str, year: int
         raise LookupFailed(bilingual(f"tỉnh '{province}' không có trong danh mục",
                                  "unknown province code; see mtqg provinces"))
     targets = {directory / "main.beancount": main_file(catalogue, province, year),
+               directory / BOOKS_CATALOGUE: CATALOGUE_TEXT,
                directory / "accounts.beancount":
                    "; Tài khoản các dòng vốn (open directives)\n\n"
                    + open_directives(catalogue, province, programs, year)}
