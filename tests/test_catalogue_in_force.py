@@ -1,7 +1,7 @@
 """The catalogue the books name is the one every command reads (issue 9, §1).
 
 Books whose budget-rule plugin line names a user catalogue
-(``catalogue=my-catalogue.toml``) that adds GNBV Dự án 4 Tiểu dự án 9: a decision
+(``catalogue=catalogue.toml``, as ``mtqg init`` writes it) that adds GNBV Dự án 4 Tiểu dự án 9: a decision
 row for it imports, and the disbursement report, the quarterly form, the audit
 workbook and the Fava page all print its title, not "chưa có trong danh mục".
 """
@@ -44,12 +44,11 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("in-force")
     run("init", folder / "so", "--province", "LaiChau", "--year", "2025", "--program", "GNBV")
     ledger = folder / "so" / "main.beancount"
-    (ledger.parent / "my-catalogue.toml").write_text(USER_CATALOGUE, encoding="utf-8")
-    text = ledger.read_text(encoding="utf-8")
-    plugin = 'plugin "mtqgledger.plugins.budget_rules"'
-    assert plugin in text
-    ledger.write_text(text.replace(plugin, f'{plugin} "catalogue=my-catalogue.toml"'),
-                      encoding="utf-8")
+    # mtqg init named the books' own catalogue file on the plugin line: the user adds there.
+    assert 'plugin "mtqgledger.plugins.budget_rules" "catalogue=catalogue.toml"' in \
+        ledger.read_text(encoding="utf-8")
+    with open(ledger.parent / "catalogue.toml", "a", encoding="utf-8") as handle:
+        handle.write(USER_CATALOGUE)
     # TỔNG SỐ, I GNBV, 1 DA4, a TDA9: 12,5 triệu NSTW SN.
     rows = [[None, "TỔNG SỐ", 12.5, 0, 12.5, 0, 0], ["I", GNBV, 12.5, 0, 12.5, 0, 0],
             ["1", DA4, 12.5, 0, 12.5, 0, 0], ["a", TITLE, 12.5, 0, 12.5, 0, 0]]
