@@ -1,8 +1,8 @@
 """The catalogue the books name is the one every command reads (issue 9, §1).
 
-Books whose budget-rule plugin line names a user catalogue
-(``catalogue=catalogue.toml``, as ``mtqg init`` writes it) that adds GNBV Dự án 4 Tiểu dự án 9: a decision
-row for it imports, and the disbursement report, the quarterly form, the audit
+Books whose budget-rule plugin line names a user catalogue (``catalogue=catalogue.toml``,
+as ``mtqg init`` writes it) that adds GNBV Dự án 4 Tiểu dự án 9: a decision row for it
+imports, and the disbursement report, the quarterly form, the audit
 workbook and the Fava page all print its title, not "chưa có trong danh mục".
 """
 
