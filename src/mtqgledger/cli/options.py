@@ -11,6 +11,7 @@ import click
 
 from mtqgledger.books import Books, BooksNotFound
 from mtqgledger.files import write_atomically
+from mtqgledger.model.catalogue import LookupFailed
 from mtqgledger.model.dates import parse_day
 from mtqgledger.model.text import bilingual
 
@@ -48,6 +49,16 @@ def open_books(ledger: Path, *, no_cache: bool = False, ignore_errors: bool = Fa
                 f"{ledger}: sổ có {len(books.messages)} lỗi; sửa lỗi (mtqg check) hoặc dùng "
                 "--ignore-errors", "the books have errors"))
     return books
+
+
+def province_code(books: Books, text: str | None) -> str | None:
+    """--province as users type it: a code (TuyenQuang) or a name (Tuyên Quang)."""
+    if text is None:
+        return None
+    try:
+        return books.catalogue.find_province(text).code
+    except LookupFailed as problem:
+        raise click.BadParameter(str(problem), param_hint="--province") from None
 
 
 def write_output(output: Path, write: Callable[[Path], None]) -> None:

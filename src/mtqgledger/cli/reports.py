@@ -12,6 +12,7 @@ from mtqgledger.cli.options import (
     LEDGER,
     open_books,
     plan_year_option,
+    province_code,
     target_option,
     write_output,
 )
@@ -37,6 +38,9 @@ def report() -> None:
                    "latest year before it; 'all' for every year.")
 @click.option("--province", help="Chỉ một tỉnh, e.g. LaiChau.")
 @click.option("--program", help="Chỉ một chương trình, e.g. GNBV.")
+@click.option("--merged-apart", is_flag=True,
+              help="Show books of provinces merged away on 1/7/2025 apart, as "
+                   "'Hà Giang (cũ)' (default: added up with the successor's).")
 @click.option("--by", type=click.Choice(["program", "project", "subproject", "content", "line"]),
               default="content", show_default=True,
               help="Deepest level of rows: project (dự án, hợp phần), subproject (tiểu dự án, "
@@ -50,8 +54,9 @@ def report() -> None:
 @click.option("--ignore-errors", is_flag=True, help="Report even if the books have errors.")
 @click.option("--no-cache", is_flag=True, help="Parse the ledger even if it is unchanged.")
 def disbursement(ledger: Path, as_of: datetime.date | None, plan_year: str | None,
-                 province: str | None, program: str | None, by: str, output_format: str,
-                 unit: str, output: Path | None, ignore_errors: bool, no_cache: bool) -> None:
+                 province: str | None, program: str | None, merged_apart: bool, by: str,
+                 output_format: str, unit: str, output: Path | None, ignore_errors: bool,
+                 no_cache: bool) -> None:
     """Tình hình giải ngân: kế hoạch, thanh toán, tạm ứng, tỷ lệ giải ngân.
 
     Rows go programme → project → sub-project (→ line with --by line), each with
@@ -73,8 +78,8 @@ def disbursement(ledger: Path, as_of: datetime.date | None, plan_year: str | Non
     books = open_books(ledger, no_cache=no_cache, ignore_errors=ignore_errors)
     day, year = books.period(as_of, plan_year_option(plan_year))
     result = disbursement_report(books.movements, books.catalogue, as_of=day, budget_year=year,
-                                 province=province, program=program, by=by,
-                                 extensions=books.extensions)
+                                 province=province_code(books, province), program=program,
+                                 by=by, extensions=books.extensions, merged_apart=merged_apart)
     if output_format == "xlsx":
         write_output(output, lambda path: render.write_xlsx(result, path))
         return
@@ -92,6 +97,9 @@ def disbursement(ledger: Path, as_of: datetime.date | None, plan_year: str | Non
               help="Quý báo cáo, e.g. 2025Q3: figures to the quarter's end, plan year YYYY.")
 @click.option("--province", help="Chỉ một tỉnh, e.g. LaiChau.")
 @click.option("--program", help="Chỉ một chương trình, e.g. GNBV.")
+@click.option("--merged-apart", is_flag=True,
+              help="Show books of provinces merged away on 1/7/2025 apart, as "
+                   "'Hà Giang (cũ)' (default: added up with the successor's).")
 @click.option("--unit", type=click.Choice(["dong", "trieu"]), default="dong",
               show_default=True, help="Đơn vị tính of the form (cells stay in whole đồng).")
 @click.option("--target", default="0.95", show_default=True,
@@ -100,8 +108,9 @@ def disbursement(ledger: Path, as_of: datetime.date | None, plan_year: str | Non
               help="FILE.xlsx or FILE.html. Default: bao-cao-giai-ngan-<quarter>.xlsx.")
 @click.option("--ignore-errors", is_flag=True, help="Report even if the books have errors.")
 @click.option("--no-cache", is_flag=True, help="Parse the ledger even if it is unchanged.")
-def quarterly(ledger: Path, quarter: str, province: str | None, program: str | None, unit: str,
-              target: str, output: Path | None, ignore_errors: bool, no_cache: bool) -> None:
+def quarterly(ledger: Path, quarter: str, province: str | None, program: str | None,
+              merged_apart: bool, unit: str, target: str, output: Path | None,
+              ignore_errors: bool, no_cache: bool) -> None:
     """Báo cáo giải ngân quý gửi UBND tỉnh và các Bộ (quarterly disbursement report).
 
     The form by programme → project → sub-project (STT I / 1 / a): plan of the
@@ -127,9 +136,10 @@ def quarterly(ledger: Path, quarter: str, province: str | None, program: str | N
         raise click.BadParameter(f"expected FILE.xlsx or FILE.html, not {output}",
                                  param_hint="-o")
     books = open_books(ledger, no_cache=no_cache, ignore_errors=ignore_errors)
-    result = quarterly_report(books.movements, books.catalogue, period, province=province,
-                              program=program, target=target_option(target),
-                              extensions=books.extensions)
+    result = quarterly_report(books.movements, books.catalogue, period,
+                              province=province_code(books, province), program=program,
+                              target=target_option(target), extensions=books.extensions,
+                              merged_apart=merged_apart)
     if output.suffix.lower() == ".xlsx":
         from mtqgledger.outputs.quarterly_xlsx import write_quarterly_workbook
 

@@ -30,6 +30,7 @@ from mtqgledger.model.titles import (
     item_title,
     line_title,
     plan_year_title,
+    province_row_title,
     source_title,
 )
 
@@ -229,12 +230,15 @@ class _Builder:
             line_title(self.catalogue, line, with_item=False), figures, self.budget_year,
             line))
 
-    def tree(self, lines: Pairs, several_provinces: bool) -> None:
+    def tree(self, lines: Pairs, home: Callable[[Line], str]) -> None:
+        """The total, then per province (if several) each programme's tree; a line is under
+        ``home(line)``, its own province or the one that took it over."""
         self.node("total", None, (), TOTAL, lines)
-        for province, group in groupby(lines, key=lambda pair: pair[0].province):
+        several_provinces = len({home(line) for line, _ in lines}) > 1
+        for province, group in groupby(lines, key=lambda pair: home(pair[0])):
             province_lines = list(group)
             if several_provinces:
-                self.node("province", province, (), self.catalogue.province_title(province),
+                self.node("province", province, (), province_row_title(self.catalogue, province),
                           province_lines)
             for program, program_lines in groupby(province_lines, key=lambda p: p[0].program):
                 self.item(province, (program,), list(program_lines))
@@ -265,6 +269,7 @@ def disbursement_report(
     program: str | None = None,
     by: str = "content",
     extensions: Extensions | None = None,
+    merged_apart: bool = False,
 ) -> DisbursementReport:
     """The disbursement report as rows: total, then programme → project → sub-project → line.
 
@@ -272,21 +277,35 @@ def disbursement_report(
     year's own plan and earlier years' money extended or carried into it
     (shown apart by the ``plan_year`` breakdown rows, titled with the decisions in
     ``extensions`` that extended it). ``None`` keeps all.
+
+    Books of a province merged away on 1/7/2025 belong to its successor: ``province``
+    TuyenQuang keeps the lines booked under HaGiang too, added up with Tuyên Quang's
+    unless ``merged_apart`` shows them as a province of their own, "Hà Giang (cũ)".
     """
     if by not in LEVELS:
         raise ValueError(f"by must be one of {', '.join(LEVELS)}, not {by!r}")
+    @functools.cache
+    def current(code: str) -> str:
+        known = catalogue.provinces.get(code)
+        return catalogue.current_province(code).code if known is not None else code
+
+    def home(line: Line) -> str:
+        return line.province if merged_apart else current(line.province)
+
     selected = [
         (line, figures)
         for line, figures in figures_by_line(table, as_of=as_of).items()
         if (budget_year is None or line.budget_year == budget_year)
-        and (province is None or line.province == province)
+        and (province is None or line.province == province
+             or current(line.province) == province)
         and (program is None or line.program == program)
     ]
-    selected.sort(key=lambda pair: pair[0].sort_key)
+    # A merged province's lines join its successor's items, in catalogue order.
+    selected.sort(key=lambda pair: (home(pair[0]), pair[0].sort_key[1:], pair[0].province))
     builder = _Builder(catalogue, by, budget_year=budget_year,
                        # extended money is shown apart even when it is all there is
                        split_years=len({line.plan_year for line, _ in selected}) > 1
                        or any(line.is_extended for line, _ in selected),
                        extensions=extensions or {})
-    builder.tree(selected, several_provinces=len({line.province for line, _ in selected}) > 1)
+    builder.tree(selected, home)
     return DisbursementReport(as_of, budget_year, tuple(builder.rows), catalogue.capitals)

@@ -89,14 +89,15 @@ Reporter = Callable[[datetime.date, int], DisbursementReport]
 
 
 def _reporter(table: Iterable[Movement], catalogue: Catalogue, province: str | None,
-              program: str | None, by: str, extensions: Extensions | None) -> Reporter:
+              program: str | None, by: str, extensions: Extensions | None,
+              merged_apart: bool = False) -> Reporter:
     """The disbursement report of these books and filters, as of a day, for a plan year."""
     table = list(table)
 
     def report(as_of: datetime.date, year: int) -> DisbursementReport:
         return disbursement_report(table, catalogue, as_of=as_of, budget_year=year,
                                    province=province, program=program, by=by,
-                                   extensions=extensions)
+                                   extensions=extensions, merged_apart=merged_apart)
 
     return report
 
@@ -185,13 +186,15 @@ def _numbering(row: ReportRow, counters: dict[str, int]) -> str:
 def quarterly_report(table: Iterable[Movement], catalogue: Catalogue, quarter: Quarter, *,
                      province: str | None = None, program: str | None = None,
                      target: Decimal = TARGET,
-                     extensions: Extensions | None = None) -> QuarterlyReport:
+                     extensions: Extensions | None = None,
+                     merged_apart: bool = False) -> QuarterlyReport:
     """The quarterly form for plan year ``quarter.year``, figures to the quarter's end.
 
     Where the year holds money extended from earlier years, the total is followed by
     "Trong đó" rows: the year's own plan, and each earlier year's money, apart.
     """
-    report = _reporter(table, catalogue, province, program, "content", extensions)
+    report = _reporter(table, catalogue, province, program, "content", extensions,
+                       merged_apart)
     at_end = report(quarter.end, quarter.year)
     present = {row.source for row in at_end.rows if row.source and row.is_split}
     main = tuple(code for code, source in catalogue.sources.items() if source.default)

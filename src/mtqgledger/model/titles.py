@@ -93,6 +93,13 @@ def committee_title(catalogue: Catalogue, province: str | None) -> str:
     return f"UBND {kind.upper()} {name.upper()}"
 
 
+def province_row_title(catalogue: Catalogue, province: str) -> str:
+    """A report's province row: 'Lai Châu'; 'Hà Giang (cũ)' for a province merged away."""
+    known = catalogue.provinces.get(province)
+    title = catalogue.province_title(province)
+    return f"{title} (cũ)" if known is not None and known.successor else title
+
+
 def province_name(catalogue: Catalogue, province: str) -> str:
     """'tỉnh Lai Châu', 'thành phố Huế'."""
     kind, name = _committee(catalogue, province)
