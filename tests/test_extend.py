@@ -213,3 +213,42 @@ def test_2025_money_paid_in_2026_without_an_extension_is_refused_with_the_way_ou
     result = run("import", path, "--ledger", books, code=1)
     assert "31/01/2026" in result.output and "mtqg extend" in result.output
     assert snapshot(books.parent) == before
+
+
+OLD = "LaiChau:GNBV:DA1:TDA1:NSTW:DTPT:Y2024"
+
+
+def test_2024_money_already_carried_into_2025_is_carried_on(tmp_path: Path) -> None:
+    """NQ 257 covers 2025 money 'including earlier money already carried into 2025': the
+    K2025 segment's remainder moves on to K2026; an advance made on K2025 is settled
+    there in 2026, not on the 2024 line."""
+    from booktext import extend as extend_text
+
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(
+        HEADER + opens(OLD, f"{OLD}:K2025")
+        + allocate("2024-02-01", OLD, 1_000_000_000)
+        + pay("2024-10-01", OLD, 400_000_000)
+        + extend_text("2025-02-20", OLD, 2025, 600_000_000, extend_to="2025-12-31")
+        + advance("2025-06-01", f"{OLD}:K2025", 250_000_000)
+        + pay("2025-07-01", f"{OLD}:K2025", 50_000_000), encoding="utf-8")
+    run("extend", ledger, *NQ257)
+    moved = {p.account: int(p.units.number) for e in entries_of(ledger)
+             if getattr(e, "meta", {}).get("decision") == "257/2025/QH15" for p in e.postings}
+    assert moved[f"Assets:Appropriation:{OLD}:K2026"] == 600_000_000 - 250_000_000 - 50_000_000
+    assert moved[f"Assets:Appropriation:{OLD}:K2025"] == -300_000_000
+    def old_row(day: datetime.date, voucher: str, kind: str, amount: int) -> list:
+        return [*movement(day, voucher, "Tiểu dự án 1", kind, amount, project="Dự án 1",
+                          capital="Vốn ĐTPT")[:-1], 2024, amount]
+
+    path = statement(tmp_path, [
+        old_row(D(2026, 4, 1), "KB-26-9", "Thu hồi tạm ứng", 250_000_000),
+        old_row(D(2026, 4, 2), "KB-26-10", "Thanh toán", 300_000_000),
+    ], title=TITLE_2026, header=HEADER_WITH_YEAR)
+    run("import", path, "--ledger", ledger)
+    by_voucher = {e.meta["voucher"]: e for e in entries_of(ledger)
+                  if "voucher" in getattr(e, "meta", {})}
+    assert {p.account for p in by_voucher["KB-26-9"].postings} == {
+        f"Expenses:Disbursed:{OLD}:K2025", f"Assets:Advance:{OLD}:K2025"}
+    assert {p.account for p in by_voucher["KB-26-10"].postings} == {
+        f"Expenses:Disbursed:{OLD}:K2026", f"Assets:Appropriation:{OLD}:K2026"}

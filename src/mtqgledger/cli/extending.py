@@ -13,7 +13,8 @@ from mtqgledger.cli.options import DATE, LEDGER
 @click.command("extend")
 @click.argument("ledger", type=LEDGER)
 @click.option("--from", "from_year", type=int, required=True,
-              help="Năm kế hoạch of the money extended, e.g. 2025.")
+              help="The year whose money is extended, e.g. 2025: its plan, and earlier "
+                   "money already extended into it.")
 @click.option("--into", type=int, required=True, help="Năm được kéo dài sang, e.g. 2026.")
 @click.option("--decision", required=True,
               help="Số văn bản cho phép kéo dài, e.g. 257/2025/QH15 or 245/QĐ-UBND.")
@@ -31,7 +32,8 @@ def extend_money(ledger: Path, from_year: int, into: int, decision: str,
                  province: str | None, dry_run: bool) -> None:
     """Kéo dài kế hoạch vốn (carry unused money into a later year).
 
-    Every line of plan year --from moves what remains of it at the end of --date
+    Every line whose money may be disbursed in --from (its own plan, and earlier
+    money already extended into it) moves what remains of it at the end of --date
     (plan − payments − outstanding advances) into its K<into> segment, citing the
     decision; outstanding advances stay and are settled on the line. Checked in
     full and written atomically to imports/extensions.beancount, as mtqg import

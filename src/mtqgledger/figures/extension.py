@@ -32,14 +32,13 @@ class Remaining(NamedTuple):
 def remaining_to_extend(table: Iterable[Movement], year: int, as_of: datetime.date, *,
                         programs: Sequence[str] = (), province: str | None = None,
                         ) -> list[Remaining]:
-    """Each line of plan year ``year`` (not money already extended from an earlier year),
-    with what remains of it at the end of ``as_of`` (plan − payments − outstanding
-    advances), where that is positive."""
+    """Each line whose money may be disbursed in ``year`` (its plan, and earlier money
+    extended into it: NQ 257 carries both on), with what remains of it at the end of
+    ``as_of`` (plan − payments − outstanding advances), where that is positive."""
     found = []
     for line, figures in sorted(figures_by_line(table, as_of=as_of).items(),
                                 key=lambda item: item[0].sort_key):
-        if line.plan_year != year or line.is_extended \
-                or (programs and line.program not in programs) \
+        if line.budget_year != year or (programs and line.program not in programs) \
                 or (province is not None and line.province != province):
             continue
         if figures.remaining > 0:

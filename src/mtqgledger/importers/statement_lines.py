@@ -244,12 +244,17 @@ class Resolver:
 
     def settled_on(self, line: Line, kind: Kind, dong: int) -> Line:
         """Advances are not moved by an extension: a settlement or advance return goes to
-        the plan-year line unless the extended segment holds enough outstanding advance."""
-        if line.is_extended and kind.consumes_advance:
-            account = self.accounts(line)[Root.ADVANCE]
-            if self.advances.get(account, Decimal(0)) < dong:
-                return line.unextended()
-        return line
+        the segment that holds enough outstanding advance — the one the money is on now,
+        then earlier ones — else to the plan-year line."""
+        if not (line.is_extended and kind.consumes_advance):
+            return line
+        home = line.unextended()
+        for candidate in (line, *(segment for _, segment in self.segments(home)
+                                  if segment.budget_year < line.budget_year)):
+            account = self.accounts(candidate)[Root.ADVANCE]
+            if self.advances.get(account, Decimal(0)) >= dong:
+                return candidate
+        return home
 
     def accounts(self, line: Line) -> dict[Root, str]:
         found = self._accounts.get(line)

@@ -1,8 +1,9 @@
 """``mtqg extend``: a year's unused money carried into a later year, by a decision.
 
-NQ 257/2025/QH15 lets the 2025 money of the 2021–2025 programmes be disbursed
-until 31/12/2026. On the day given, every matching line of plan year ``from``
-moves what remains of it at the end of that day (plan − payments − outstanding
+NQ 257/2025/QH15 lets the 2025 money of the 2021–2025 programmes (with earlier
+money already carried into 2025) be disbursed until 31/12/2026. On the day given,
+every matching line whose money may be disbursed in ``from`` moves what remains of
+it at the end of that day (plan − payments − outstanding
 advances; docs/accounts.md) into its ``K<into>`` segment, citing the decision;
 outstanding advances stay on the line and are settled there. The entries are
 written like an import's (writing.py): checked in full, then atomically, to
@@ -41,7 +42,8 @@ EXTENSIONS_FILE = "extensions.beancount"
 
 @dataclass(frozen=True)
 class ExtensionOrder:
-    """What to extend: plan year ``from_year`` into ``into``, by ``decision``, on ``date``."""
+    """What to extend: the money of year ``from_year`` into ``into``, by ``decision``, on
+    ``date``."""
 
     from_year: int
     into: int
