@@ -10,6 +10,8 @@
   TDA3 to TDA2, in đồng, with "giảm" / "tăng" columns.
 - KBNN-bang-ke-2025.xlsx: a State Treasury statement of advances, payments,
   settlements and a return, in đồng.
+- QD-215-giao-von-2026.xlsx and KBNN-KV9-bang-ke-2026.xlsx: the 2026 documents, see
+  make_samples_2026.py.
 
 Imported into books made by `mtqg init`, they give the same GNBV Dự án 4 figures
 as the sample books in ledgers/ (see tests/test_samples.py). The figures are
@@ -25,6 +27,9 @@ from pathlib import Path
 
 import xlsxwriter
 import xlwt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_samples_2026 import decision_2026, regional_statement_2026
 
 HERE = Path(__file__).resolve().parent
 GNBV = "Chương trình MTQG giảm nghèo bền vững giai đoạn 2021-2025"
@@ -335,6 +340,8 @@ def main(out: Path) -> None:
     top_up_decision(out / "QD-1128-bo-sung-2025.xls")
     adjustment_decision(out / "QD-1390-dieu-chinh-2025.xlsx")
     treasury_statement(out / "KBNN-bang-ke-2025.xlsx")
+    decision_2026(out / "QD-215-giao-von-2026.xlsx")
+    regional_statement_2026(out / "KBNN-KV9-bang-ke-2026.xlsx")
     for path in sorted(out.iterdir()):
         print(path)
 

@@ -131,7 +131,7 @@ def test_information_sheet(sample_book, sample):
     info = {row[0]: row[1:] for row in rows}
     files = [row[1:] for row in rows if row[0].startswith("Tệp sổ")]
     included = sample[2]["include"]
-    assert len(files) == len(included) == 4
+    assert len(files) == len(included) == 5
     for (name, digest), path in zip(files, included, strict=True):
         assert Path(path).name == Path(name).name
         assert digest == hashlib.sha256(Path(path).read_bytes()).hexdigest()

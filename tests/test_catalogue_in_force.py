@@ -90,8 +90,16 @@ def test_the_quarterly_form_prints_its_title(books: Path, tmp_path: Path) -> Non
 def test_the_audit_workbook_prints_its_title(books: Path, tmp_path: Path) -> None:
     target = tmp_path / "audit.xlsx"
     run("export", "audit", books, "-o", target)
-    sheet = load_workbook(target)["Giải ngân"]
-    assert any(str(cell.value).startswith(TITLE) for cell in sheet["K"])
+    book = load_workbook(target)
+    assert any(str(cell.value).startswith(TITLE) for cell in book["Giải ngân"]["K"])
+    # The catalogue file that gave the title is listed with its hash, as the ledger files are.
+    import hashlib
+
+    listed = [row for row in book["Thông tin"].iter_rows(values_only=True)
+              if str(row[0]).startswith("Tệp danh mục của sổ")]
+    catalogue = books.parent / "catalogue.toml"
+    assert [(row[1], row[2]) for row in listed] == [
+        ("catalogue.toml", hashlib.sha256(catalogue.read_bytes()).hexdigest())]
 
 
 def test_the_fava_page_prints_its_title(books: Path) -> None:

@@ -157,7 +157,7 @@ def test_metadata_and_account_filters_change_the_figures(sample: Fava) -> None:
 def test_plan_year_selector(sample: Fava) -> None:
     page = sample.page("as_of=31/01/2025&year=2024")
     assert "Kế hoạch năm 2024" in page
-    assert re.findall(r'data-year="([^"]*)"', page) == ["2024", "2025", "Tất cả"]
+    assert re.findall(r'data-year="([^"]*)"', page) == ["2024", "2025", "2026", "Tất cả"]
     current = re.findall(r'class="mtqg-chip current" href="[^"]*" data-year="([^"]*)"', page)
     assert current == ["2024"]
     project = row(page, "r-subproject-LaiChau-GNBV-DA1-TDA1")

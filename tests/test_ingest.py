@@ -620,7 +620,9 @@ def test_beangulp_identify_names_the_importers(tmp_path: Path) -> None:
         if line.startswith("* ") and line.endswith(" ... OK"):
             found[Path(line[2:-len(" ... OK")]).name] = lines[index + 1].strip()
     assert found == {QD35.name: "mtqgledger.decision", QD1128.name: "mtqgledger.decision",
-                     QD1390.name: "mtqgledger.decision", KBNN.name: "mtqgledger.treasury"}
+                     QD1390.name: "mtqgledger.decision", KBNN.name: "mtqgledger.treasury",
+                     "QD-215-giao-von-2026.xlsx": "mtqgledger.decision",
+                     "KBNN-KV9-bang-ke-2026.xlsx": "mtqgledger.treasury"}
 
 
 def test_beangulp_extract_marks_imported_entries_as_duplicates(first_import: dict,

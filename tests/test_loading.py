@@ -16,11 +16,11 @@ SAMPLE = Path(__file__).resolve().parents[1] / "ledgers"
 # 560.000.000 đ used in ledgers/laichau/2025.beancount, so 100.000.000 đ more breaks no rule.
 EXTRA_PAYMENT = 100_000_000
 EXTRA_TRANSACTION = f"""
-2025-11-10 * "Trung tâm Dịch vụ việc làm tỉnh" "Thanh toán bổ sung (test)"
-  voucher: "KBLC-25-TEST-1"
+2026-11-10 * "Trung tâm Dịch vụ việc làm tỉnh" "Thanh toán bổ sung (test)"
+  voucher: "KB9-26-TEST-1"
   kind: "thanh-toan"
-  Expenses:Disbursed:LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025      {EXTRA_PAYMENT} VND
-  Assets:Appropriation:LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025   -{EXTRA_PAYMENT} VND
+  Expenses:Disbursed:LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025:K2026      {EXTRA_PAYMENT} VND
+  Assets:Appropriation:LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025:K2026   -{EXTRA_PAYMENT} VND
 """
 
 LINE = "LaiChau:GNBV:DA4:TDA2:NSTW:SN:Y2025"
@@ -100,7 +100,7 @@ def test_second_load_comes_from_the_cache(books: Path, tmp_path: Path) -> None:
 def test_editing_an_included_file_invalidates_the_cache(books: Path) -> None:
     first = loaded(books)
     assert loaded(books).from_cache is True
-    included = books.parent / "laichau" / "2025.beancount"
+    included = books.parent / "laichau" / "2026.beancount"
     with open(included, "a", encoding="utf-8") as handle:
         handle.write(EXTRA_TRANSACTION)
     after = loaded(books)

@@ -196,7 +196,7 @@ def audit(ledger: Path, output: Path, since: datetime.date | None,
     with paused_gc():  # the whole history stays in memory until the workbook is written
         write_output(output, lambda path: write_audit_workbook(
             books.entries, books.load_errors, books.options, path, since=since, until=until,
-            catalogue=books.catalogue, ledger=ledger))
+            catalogue=books.catalogue, ledger=ledger, catalogue_files=books.catalogue_files()))
     if books.load_errors:
         click.echo(bilingual(f"{ledger}: sổ có {len(books.load_errors)} lỗi, xem sheet Cảnh báo",
                              "the books have errors"), err=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, urlencode
@@ -33,6 +34,7 @@ from mtqgledger.figures.disbursement import disbursement_report
 from mtqgledger.figures.extension import Extensions, extension_decisions
 from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.outputs import svg
+from mtqgledger.plugins.budget_rules import catalogue_files
 
 if TYPE_CHECKING:  # pragma: no cover
     from fava.core import FavaLedger
@@ -221,7 +223,10 @@ class DisbursementPage(FavaExtensionBase):
             write_audit_workbook(list(entries), list(self.ledger.load_errors),
                                  self.ledger.options, output, since=since, until=until,
                                  catalogue=self.catalogue,
-                                 ledger=Path(self.ledger.beancount_file_path))
+                                 ledger=Path(self.ledger.beancount_file_path),
+                                 catalogue_files=catalogue_files(
+                                     self.ledger.options,
+                                     os.path.dirname(self.ledger.beancount_file_path)))
         except ValueError as problem:  # an empty period
             abort(400, str(problem))
         output.seek(0)

@@ -54,6 +54,8 @@ def extension_decisions(entries: Iterable[data.Directive]) -> Extensions:
             continue
         decision = entry.meta.get("decision")
         for posting in entry.postings:
+            if posting.units.number >= 0:
+                continue  # the segment the money leaves, if it leaves an extended one
             parsed = parse_account(posting.account)
             if decision and parsed and parsed[0] is Root.ALLOCATED and parsed[1].is_extended:
                 key = (parsed[1].plan_year, parsed[1].extended_into)

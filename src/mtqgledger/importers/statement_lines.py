@@ -169,7 +169,8 @@ class Resolver:
         names = self.catalogue.names
         if program:
             try:
-                path = self._note(names.program(program, plan_year)).node.path
+                path = self._note(names.program(program, plan_year,
+                                                 levels=tuple(filter(None, levels)))).node.path
             except NameProblem as problem:
                 raise RowProblem(str(problem), PROGRAM) from None
         elif context:

@@ -44,7 +44,7 @@ from mtqgledger.ingest.writing import (
     write_checked,
 )
 from mtqgledger.model.accounts import Root, parse_account
-from mtqgledger.model.catalogue import CatalogueError
+from mtqgledger.model.catalogue import CatalogueError, Node
 from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.model.names import TEACHING
 
@@ -149,7 +149,11 @@ class _Items:
     """The items new to the books' catalogue the documents name, and the catalogue with them."""
 
     def __init__(self, books: Books, documents: Sequence[SourceDocument]) -> None:
-        nodes = {node.path: node for document in documents for node in document.new_items}
+        # A decision's title of a new item wins over a statement's bare "Nội dung 01".
+        nodes: dict[tuple[str, ...], Node] = {}
+        for document in sorted(documents, key=lambda document: document.kind != "decision"):
+            for node in document.new_items:
+                nodes.setdefault(node.path, node)
         self.path = items_path(books.path, IMPORT_DIR)
         self.text = ""
         self.catalogue = books.catalogue

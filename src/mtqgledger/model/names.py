@@ -109,20 +109,31 @@ class Names:
 
     # -- programmes ------------------------------------------------------------------------
 
-    def program(self, text: str, plan_year: int | None = None) -> Match:
-        """The programme a name (code, alias, full or shortened title) names."""
+    def program(self, text: str, plan_year: int | None = None,
+                levels: Sequence[str] = ()) -> Match:
+        """The programme a name (code, alias, full or shortened title) names.
+
+        ``levels``: the row's item names below it ("Hợp phần 1", "Dự án 4"); of the
+        programmes the name fits, those whose level names they use are preferred.
+        """
         found = self._known(text, ())
         if found is not None:
             return found
-        folded = self.fold(text)
+        whole = folded = self.fold(text)
         period = _PERIOD.search(folded)
-        if period:
-            plan_year = plan_year or int(period.group(1))
+        if period:  # the period the officer wrote decides over the document's plan year
+            plan_year = int(period.group(1))
             folded = _PERIOD.sub(" ", folded).strip()
         bare = _bare_programme(folded)
+        if period and not bare.strip():  # "CTMTQG giai đoạn 2026-2035": the period alone
+            named = [node for node in self.catalogue.programs.values()
+                     if _period_of(node) == (int(period.group(1)), int(period.group(2)))]
+            if len(named) == 1:
+                return Match(named[0], text, "words")
         scored = []
         for node in self.catalogue.programs.values():
-            if any(f" {alias} " in f" {folded} " for alias in self.aliases[node.code]):
+            if any(f" {alias} " in f" {folded} " or f" {alias} " in f" {whole} "
+                   for alias in self.aliases[node.code]):
                 scored.append((100.0, 100.0, node))
                 continue
             key = self._titles[node.path]
@@ -130,14 +141,26 @@ class Names:
                 scored.append((fuzz.token_set_ratio(bare, key), fuzz.token_sort_ratio(bare, key),
                                node))
         fitting = [item for item in scored if item[0] >= CONFIRM_SUBSET]
-        if plan_year is not None:
-            fitting = [item for item in fitting if _in_period(item[2], plan_year)] or fitting
+        if levels:  # "Giảm nghèo bền vững" with "Hợp phần 1" below it: the merged programme
+            fitting = [item for item in fitting if self._uses_levels(item[2], levels)] \
+                or fitting
         fitting.sort(key=lambda item: (-item[1], item[2].path))
-        if fitting and (len(fitting) == 1 or fitting[0][1] - fitting[1][1] >= MARGIN / 3):
-            node = fitting[0][2]
+        # Of the names that fit about as well, the programme of the plan year: "Giảm nghèo
+        # bền vững" is GNBV's title, not the merged programme's that contains it, whatever
+        # the year; but a name both fit alike goes to the programme running that year.
+        close = [item for item in fitting if fitting[0][1] - item[1] < MARGIN / 3]
+        if plan_year is not None:
+            close = [item for item in close if _in_period(item[2], plan_year)] or close
+        if len(close) == 1:
+            node = close[0][2]
             return Match(node, text, "title" if bare == self._titles[node.path] else "words")
         closest = [node for _, _, node in sorted(scored, key=lambda item: (-item[1], -item[0]))]
         raise self._problem(text, (), closest[:SUGGESTIONS], several=len(fitting) > 1)
+
+    def _uses_levels(self, program: Node, texts: Sequence[str]) -> bool:
+        """True if a text names an item by one of the programme's level names and a number."""
+        levels = self._levels(program.code)
+        return any(parse_labels(self.fold(text), levels).numbers for text in texts)
 
     # -- items -----------------------------------------------------------------------------
 
@@ -347,6 +370,11 @@ def _bare_programme(folded: str) -> str:
     return folded
 
 
-def _in_period(node: Node, year: int) -> bool:
+def _period_of(node: Node) -> tuple[int, int] | None:
     match = re.fullmatch(r"(\d{4})\s*[-–]\s*(\d{4})", node.period.strip())
-    return match is not None and int(match.group(1)) <= year <= int(match.group(2))
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _in_period(node: Node, year: int) -> bool:
+    period = _period_of(node)
+    return period is not None and period[0] <= year <= period[1]

@@ -81,7 +81,7 @@ def _sha256(path: str) -> str:
 
 
 def info_sheet(options_map: dict, ledger: Path | None, period: Period, counts: dict[str, int],
-               places: Places) -> Sheet:
+               places: Places, catalogue_files: Sequence[str] = ()) -> Sheet:
     whole = "(cả sổ – whole books)"
     rows: list[tuple[object, ...]] = [
         ("Sổ (ledger)", str(ledger) if ledger else options_map.get("filename", "")),
@@ -99,6 +99,9 @@ def info_sheet(options_map: dict, ledger: Path | None, period: Period, counts: d
     ]
     rows += [("Tệp sổ đã đọc (ledger file)", places.name(filename), _sha256(filename))
              for filename in options_map.get("include", [])]
+    # The books' own catalogue files give titles, items and rules: an auditor checks them too.
+    rows += [("Tệp danh mục của sổ (catalogue file)", places.name(filename), _sha256(filename))
+             for filename in catalogue_files if Path(filename).is_file()]
     return Sheet("Thông tin", INFO_COLUMNS, lambda _cells: rows, len(rows))
 
 
@@ -178,11 +181,13 @@ def warnings_sheet(errors: Sequence[object], places: Places) -> Sheet:
 def write_audit_workbook(entries: list[data.Directive], errors: list, options_map: dict,
                          output: Path | BinaryIO, *, since: datetime.date | None = None,
                          until: datetime.date | None = None, catalogue: Catalogue,
-                         ledger: Path | None = None) -> None:
+                         ledger: Path | None = None,
+                         catalogue_files: Sequence[str] = ()) -> None:
     """Write the auditor's workbook of ``entries`` (as loaded by beancount.loader) to ``output``.
 
     ``output`` is a path or a binary file object. Nhật ký, Cân đối and Đối
     chiếu cover [since, until]; Giải ngân is the disbursement as of ``until``.
+    ``catalogue_files``: the books' own catalogue files, listed with their hashes.
     """
     if since is not None and until is not None and since > until:
         raise ValueError(bilingual(f"--from {since} sau --to {until}: kỳ trống",
@@ -202,7 +207,7 @@ def write_audit_workbook(entries: list[data.Directive], errors: list, options_ma
         counts["transactions"] += 1
         counts["postings"] += len(entry.postings)
     sheets = [
-        info_sheet(options_map, ledger, period, counts, places),
+        info_sheet(options_map, ledger, period, counts, places, catalogue_files),
         journal_sheet(entries, period, catalogue, places, counts["postings"]),
         trial_balance_sheet(entries, period, catalogue),
         disbursement,
