@@ -65,7 +65,7 @@ OLD_PROGRAMMES = [
     ("CHƯƠNG TRÌNH MTQG GIẢM NGHÈO BỀN VỮNG", "GNBV", "title"),
     ("chuong trinh mtqg giam ngheo ben vung", "GNBV", "title"),
     ("CTMTQG GNBV", "GNBV", "title"),
-    ("Chương trình giảm nghèo", "GNBV", "words"),
+    ("Chương trình giảm nghèo", "GNBV", "title"),  # an alias the catalogue lists
     ("Chương trình MTQG phát triển kinh tế - xã hội vùng đồng bào DTTS và miền núi", "DTTS",
      "title"),
     ("Chương trình MTQG phát triển KT-XH vùng đồng bào DTTS và MN giai đoạn 2021-2025", "DTTS",
@@ -76,13 +76,13 @@ OLD_PROGRAMMES = [
     ("CTMTQG DTTS&MN", "DTTS", "words"),
     ("CT MTQG DTTS và MN", "DTTS", "words"),
     ("KT-XH vùng ĐBDTTS và MN", "DTTS", "words"),
-    ("Chương trình 1719", "DTTS", "words"),
-    ("MTQG 1719", "DTTS", "words"),
-    ("Chương trình MTQG 1719", "DTTS", "words"),
+    ("Chương trình 1719", "DTTS", "title"),  # an alias the catalogue lists
+    ("MTQG 1719", "DTTS", "title"),  # an alias the catalogue lists
+    ("Chương trình MTQG 1719", "DTTS", "title"),  # an alias the catalogue lists
     ("NTM", "NTM", "code"),
     ("Chương trình MTQG xây dựng nông thôn mới", "NTM", "title"),
     ("CTMTQG xây dựng NTM", "NTM", "title"),
-    ("Chương trình nông thôn mới", "NTM", "words"),
+    ("Chương trình nông thôn mới", "NTM", "title"),  # an alias the catalogue lists
 ]
 
 

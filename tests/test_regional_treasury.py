@@ -117,7 +117,6 @@ def paid_on(line: str, amount: int) -> dict[str, int]:
     return {f"Expenses:Disbursed:{line}": amount, f"Assets:Appropriation:{line}": -amount}
 
 
-KV = pytest.mark.xfail(strict=True, reason="BUG: 'KV' (khu vực) is not read as a region")
 
 
 # --- the header naming the treasury
@@ -133,8 +132,8 @@ KV = pytest.mark.xfail(strict=True, reason="BUG: 'KV' (khu vực) is not read as
     ("BỘ TÀI CHÍNH", "KHO BẠC NHÀ NƯỚC", "KHO BẠC NHÀ NƯỚC KHU VỰC IX", "PHÒNG GIAO DỊCH SỐ 3"),
     ("PHÒNG GIAO DỊCH SỐ 3", "KBNN Khu vực IX"),
     ("KHO BẠC NHÀ NƯỚC KHU VỰC IX (LÀO CAI - LAI CHÂU)",),
-    pytest.param(("KBNN KV IX - PGD số 3",), marks=KV),
-    pytest.param(("KBNN KV9 - Phòng Giao dịch số 3",), marks=KV),
+    ("KBNN KV IX - PGD số 3",),
+    ("KBNN KV9 - Phòng Giao dịch số 3",),
 ])
 def test_the_region_decides_between_provinces_of_different_regions(tmp_path, title) -> None:
     # Thanh Hóa is served by region XI: of the books' two provinces, only Lai Châu fits IX.
@@ -182,8 +181,6 @@ def test_a_region_serving_none_of_the_books_provinces_is_refused(tmp_path) -> No
     assert snapshot(ledger.parent) == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a region's provinces before 1/7/2025 are "
-                   "still counted for a 2026 statement (Treasury.serves_on unused)")
 @pytest.mark.parametrize("other", ["DienBien", "SonLa"])
 def test_a_province_the_region_served_before_july_2025_does_not_count(tmp_path, other) -> None:
     # Điện Biên and Sơn La were served by region IX until 30/6/2025, by region X since.
@@ -193,8 +190,6 @@ def test_a_province_the_region_served_before_july_2025_does_not_count(tmp_path, 
     assert booked(ledger) == {"KV9-PGD3-00001": paid_on(ND01, 1_250_000_000)}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the refusal lists the region's provinces before "
-                   "1/7/2025 too (Treasury.serves_on unused)")
 def test_the_refusal_lists_the_provinces_the_region_serves_on_the_statement_date(
         tmp_path) -> None:
     ledger = new_books(tmp_path / "so")
@@ -228,8 +223,6 @@ def test_a_title_naming_the_province_decides(tmp_path, title) -> None:
     assert booked(ledger) == {"KV9-PGD3-00001": paid_on(ND01, 1_250_000_000)}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: units naming their province are not read; only "
-                   "title lines and the books are")
 def test_units_naming_the_province_decide(tmp_path) -> None:
     ledger = new_books(tmp_path / "so", "LaoCai")
     path = statement(tmp_path, [
@@ -242,8 +235,6 @@ def test_units_naming_the_province_decide(tmp_path) -> None:
 
 # --- the columns and how the programme's cells are written
 
-STEP = pytest.mark.xfail(strict=True, reason="BUG: 'Hợp phần' and 'Nội dung thành phần' "
-                         "columns both read as the first level; the second is dropped")
 
 
 @pytest.mark.parametrize("labels", [
@@ -254,9 +245,8 @@ STEP = pytest.mark.xfail(strict=True, reason="BUG: 'Hợp phần' and 'Nội dun
      "year": "Năm ngân sách", "code": "Mã QHNS", "day": "Ngày hạch toán", "voucher": "Số CT"},
     {"text": None},  # no Diễn giải: "Nội dung" holds "Nội dung 01", the third level
     {"text": None, "year": None, "code": "Mã đơn vị", "unit": "Chủ đầu tư"},
-    pytest.param({"project": "Hợp phần", "sub": "Nội dung thành phần"}, marks=STEP),
-    pytest.param({"project": "Hợp phần", "sub": "Nội dung thành phần", "text": "Trích yếu",
-                  "year": "Năm NS"}, marks=STEP),
+    {"project": "Hợp phần", "sub": "Nội dung thành phần"},
+    {"project": "Hợp phần", "sub": "Nội dung thành phần", "text": "Trích yếu", "year": "Năm NS"},
 ])
 def test_column_headings_of_2026_statements(tmp_path, labels) -> None:
     ledger = new_books(tmp_path / "so")
@@ -339,11 +329,9 @@ def test_xi_and_ix_are_told_apart(tmp_path, title, province) -> None:
     assert booked(ledger) == {"KV9-PGD3-00001": paid_on(line, 1_250_000_000)}
 
 
-GROUPED = pytest.mark.xfail(strict=True, reason="BUG: a 'Nội dung' column under a group "
-                            "heading of two header rows is not read as the third level")
 
 
-@pytest.mark.parametrize("grouped", [False, pytest.param(True, marks=GROUPED)])
+@pytest.mark.parametrize("grouped", [False, True])
 def test_two_header_rows_and_one_sheet_per_transaction_office(tmp_path, grouped) -> None:
     ledger = new_books(tmp_path / "so")
     top = ["STT", "Chứng từ", None, "Đơn vị sử dụng ngân sách", None, "Diễn giải",

@@ -152,8 +152,6 @@ def test_a_dry_run_prints_the_entries_and_writes_nothing(ledger: Path, tmp_path:
     assert snapshot(ledger.parent) == before
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a settlement's segment is chosen from the advance "
-                   "outstanding at the end of the books, not on the row's date")
 def test_a_second_import_of_the_statement_adds_nothing(ledger: Path, tmp_path: Path) -> None:
     path = statement(tmp_path, mixed_rows(), title=TITLE)
     run("import", path, "--ledger", ledger)
@@ -163,8 +161,6 @@ def test_a_second_import_of_the_statement_adds_nothing(ledger: Path, tmp_path: P
     assert snapshot(ledger.parent) == after
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a settlement's segment is chosen from the advance "
-                   "outstanding after the rows read before it, not on the row's date")
 @pytest.mark.parametrize("files", [1, 2])
 def test_rows_out_of_date_order_settle_where_the_advance_is(ledger: Path, tmp_path: Path,
                                                              files: int) -> None:

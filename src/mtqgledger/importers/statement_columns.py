@@ -41,8 +41,9 @@ ROLE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (PLAN_YEAR, ("nam ke hoach", "nam kh", "nam ngan sach", "nam ns", "nam von")),
     (KIND, ("nghiep vu", "hinh thuc", "loai nghiep vu", "loai chung tu", "loai giao dich")),
     (VOUCHER, ("so chung tu", "so ct", "chung tu", "so hieu chung tu")),
-    (SUBPROJECT, ("tieu du an",)),
-    (PROJECT, ("du an", "noi dung thanh phan", "hop phan")),
+    # 2021-2025: Dự án / Tiểu dự án; 2026-2035: Hợp phần / Nội dung thành phần / Nội dung
+    (SUBPROJECT, ("tieu du an", "noi dung thanh phan", "ndtp")),
+    (PROJECT, ("du an", "hop phan")),
     (PROGRAM, ("chuong trinh", "ctmtqg")),
     (SOURCE, ("nguon von", "nguon")),
     (CAPITAL, ("loai von", "tinh chat von")),
@@ -161,7 +162,7 @@ def _content_column(sheet: Sheet, column: int, text: str,
     So read when another column holds the narration ('Diễn giải', 'Trích yếu'), or
     when its cells read "Nội dung 01…" / "ND01".
     """
-    if normalise(text) != "noi dung":
+    if normalise(text.split(" / ")[-1]) != "noi dung":  # under a group label or not
         return False
     if any(role == NARRATION and other != column for other, _, role in texts):
         return True

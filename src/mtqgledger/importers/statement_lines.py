@@ -124,7 +124,8 @@ class Resolver:
 
     catalogue: Catalogue
     codes: dict[str, tuple[str, ...]]
-    advances: dict[str, Decimal]  # outstanding advances on extended (K) segments
+    # the dated changes of the advance outstanding on each extended (K) segment
+    advances: dict[str, list[tuple[datetime.date, Decimal]]]
     extended: dict[Line, tuple[tuple[datetime.date, Line], ...]]  # see segments()
     noted: dict[tuple, Match] = field(default_factory=dict)  # names read loosely, new items
     new_items: dict[tuple[str, ...], Node] = field(default_factory=dict)
@@ -243,19 +244,27 @@ class Resolver:
         money arrived: from that day on, the line's money moves there."""
         return self.extended.get(line, ())
 
-    def settled_on(self, line: Line, kind: Kind, dong: int) -> Line:
+    def settled_on(self, line: Line, kind: Kind, dong: int, day: datetime.date) -> Line:
         """Advances are not moved by an extension: a settlement or advance return goes to
-        the segment that holds enough outstanding advance — the one the money is on now,
-        then earlier ones — else to the plan-year line."""
+        the segment that holds enough outstanding advance on its day — the one the money
+        is on now, then earlier ones — else to the plan-year line."""
         if not (line.is_extended and kind.consumes_advance):
             return line
         home = line.unextended()
         for candidate in (line, *(segment for _, segment in self.segments(home)
                                   if segment.budget_year < line.budget_year)):
-            account = self.accounts(candidate)[Root.ADVANCE]
-            if self.advances.get(account, Decimal(0)) >= dong:
+            if self.advance_on(self.accounts(candidate)[Root.ADVANCE], day) >= dong:
                 return candidate
         return home
+
+    def advance_on(self, account: str, day: datetime.date) -> Decimal:
+        """The advance a settlement on ``day`` may take: outstanding at the end of the day
+        before, and advanced on the day itself (whatever order the rows come in)."""
+        return sum((change for when, change in self.advances.get(account, ())
+                    if when < day or (when == day and change > 0)), Decimal(0))
+
+    def advanced(self, account: str, day: datetime.date, change: Decimal) -> None:
+        self.advances.setdefault(account, []).append((day, change))
 
     def accounts(self, line: Line) -> dict[Root, str]:
         found = self._accounts.get(line)
@@ -265,11 +274,11 @@ class Resolver:
 
 
 def extended_segments(existing: Sequence[data.Directive],
-                      ) -> tuple[dict[str, Decimal], dict[Line, tuple[tuple[datetime.date, Line],
-                                                                     ...]]]:
-    """From the existing entries: the outstanding advances on extended segments, and each
-    plan-year line's extended segments with the day money first moved into them."""
-    balances: dict[str, Decimal] = {}
+                      ) -> tuple[dict[str, list[tuple[datetime.date, Decimal]]],
+                                 dict[Line, tuple[tuple[datetime.date, Line], ...]]]:
+    """From the existing entries: the dated changes of the advances on extended segments,
+    and each plan-year line's extended segments with the day money first moved into them."""
+    balances: dict[str, list[tuple[datetime.date, Decimal]]] = {}
     starts: dict[Line, datetime.date] = {}
     advance, appropriation = Root.ADVANCE.value + ":", Root.APPROPRIATION.value + ":"
     for entry in existing:
@@ -280,7 +289,7 @@ def extended_segments(existing: Sequence[data.Directive],
             if ":K" not in account or not posting.units:
                 continue
             if account.startswith(advance):
-                balances[account] = balances.get(account, Decimal(0)) + posting.units.number
+                balances.setdefault(account, []).append((entry.date, posting.units.number))
             elif account.startswith(appropriation) and posting.units.number > 0:
                 found = parse_account(account)
                 if found is not None:

@@ -225,13 +225,12 @@ class SheetReader:
         kind, debit, credit = booking.kind, booking.debit, booking.credit
         if booking.tracked:  # an advance on an extended segment: follow its balance
             resolver = self.resolver
-            line = resolver.settled_on(booking.line, kind, dong)
+            line = resolver.settled_on(booking.line, kind, dong, day)
             accounts = resolver.accounts(line)
             debit, credit = accounts[kind.debit], accounts[kind.credit]
             if line.is_extended:
-                change = dong if kind.debit is Root.ADVANCE else -dong
-                account = accounts[Root.ADVANCE]
-                resolver.advances[account] = resolver.advances.get(account, Decimal(0)) + change
+                resolver.advanced(accounts[Root.ADVANCE], day,
+                                  Decimal(dong if kind.debit is Root.ADVANCE else -dong))
         meta = {"filename": self.filename, "lineno": number, "voucher": voucher,
                 "kind": kind.code, "source_file": self.file_name, "sheet": self.sheet.name,
                 "row": Decimal(number)}  # Decimal, as the parser gives: printable metadata

@@ -166,7 +166,12 @@ class Treasury:
     end: datetime.date | None = None
 
     def serves_on(self, day: datetime.date) -> bool:
-        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+        return self.serves_between(day, day)
+
+    def serves_between(self, first: datetime.date, last: datetime.date) -> bool:
+        """True if it served the provinces on any day from ``first`` to ``last``."""
+        return (self.start is None or last >= self.start) and \
+            (self.end is None or first <= self.end)
 
 
 @dataclass(frozen=True)

@@ -131,10 +131,12 @@ class Names:
             if len(named) == 1:
                 return Match(named[0], text, "words")
         scored = []
+        by_alias = set()
         for node in self.catalogue.programs.values():
             if any(f" {alias} " in f" {folded} " or f" {alias} " in f" {whole} "
                    for alias in self.aliases[node.code]):
                 scored.append((100.0, 100.0, node))
+                by_alias.add(node.code)
                 continue
             key = self._titles[node.path]
             if bare and key:
@@ -153,7 +155,8 @@ class Names:
             close = [item for item in close if _in_period(item[2], plan_year)] or close
         if len(close) == 1:
             node = close[0][2]
-            return Match(node, text, "title" if bare == self._titles[node.path] else "words")
+            exact = bare == self._titles[node.path] or node.code in by_alias
+            return Match(node, text, "title" if exact else "words")
         closest = [node for _, _, node in sorted(scored, key=lambda item: (-item[1], -item[0]))]
         raise self._problem(text, (), closest[:SUGGESTIONS], several=len(fitting) > 1)
 
