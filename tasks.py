@@ -24,9 +24,14 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".mtqg-installed"
 SAMPLE = ROOT / "ledgers" / "main.beancount"
 SAMPLE_DOCUMENTS = ROOT / "importers" / "samples"
-SAMPLE_AS_OF = "2025-11-14"
+SAMPLE_AS_OF = "2025-11-14"  # the press report the 2025 sample reproduces
+AS_OF_2026 = "2026-11-30"
 DEMO_BOOKS = ROOT / "out" / "demo-books"
-DEMO_QUARTERLY = ROOT / "out" / "bao-cao-giai-ngan-2025Q3.xlsx"
+DEMO_QUARTERLY = [ROOT / "out" / "bao-cao-giai-ngan-2025Q3.xlsx",
+                  ROOT / "out" / "bao-cao-giai-ngan-2026Q3.xlsx"]
+# NQ 257/2025/QH15 lets the 2025 money of the 2021-2025 programmes be disbursed in 2026.
+EXTENSION = ["--from", "2025", "--into", "2026", "--decision", "257/2025/QH15",
+             "--decision-date", "2025-12-11", "--date", "2026-01-31"]
 
 
 def say(message: str) -> None:
@@ -90,22 +95,28 @@ def ensure_venv() -> None:
 
 
 def demo() -> None:
-    """The main job: import the sample documents into new books and report on them."""
+    """The main job: import the sample documents of 2025 and 2026 into new books, report on
+    both years, write the quarterly workbooks and serve the books in Fava."""
     mtqg = BIN / "mtqg"
     run(mtqg, "check", SAMPLE)
     if DEMO_BOOKS.exists():
         shutil.rmtree(DEMO_BOOKS)
+    ledger = DEMO_BOOKS / "main.beancount"
     run(mtqg, "init", DEMO_BOOKS, "--province", "LaiChau", "--year", "2025",
         "--program", "GNBV", "--program", "DTTS")
     documents = sorted(p for p in SAMPLE_DOCUMENTS.iterdir() if p.suffix in (".xlsx", ".xls"))
-    run(mtqg, "import", *documents, "--ledger", DEMO_BOOKS / "main.beancount")
-    run(mtqg, "report", "disbursement", DEMO_BOOKS / "main.beancount", "--as-of",
-        SAMPLE_AS_OF)
-    run(mtqg, "report", "quarterly", DEMO_BOOKS / "main.beancount", "--quarter", "2025Q3",
-        "-o", DEMO_QUARTERLY)
+    run(mtqg, "import", *(p for p in documents if "2025" in p.name), "--ledger", ledger)
+    run(mtqg, "report", "disbursement", ledger, "--as-of", SAMPLE_AS_OF, "--plan-year", "2025")
+    run(mtqg, "extend", ledger, *EXTENSION)
+    run(mtqg, "import", *(p for p in documents if "2026" in p.name), "--ledger", ledger)
+    run(mtqg, "report", "disbursement", ledger, "--as-of", AS_OF_2026, "--plan-year", "2026",
+        "--unit", "trieu")
+    for workbook in DEMO_QUARTERLY:
+        quarter = workbook.stem.rsplit("-", 1)[-1]
+        run(mtqg, "report", "quarterly", ledger, "--quarter", quarter, "-o", workbook)
     say("serving the books in Fava until Ctrl+C (port: $MTQG_DEMO_PORT, default 5000)")
     try:
-        run(mtqg, "serve", DEMO_BOOKS / "main.beancount", "--host", "127.0.0.1", "--port",
+        run(mtqg, "serve", ledger, "--host", "127.0.0.1", "--port",
             os.environ.get("MTQG_DEMO_PORT", "5000"))
     except KeyboardInterrupt:
         say("stopped")

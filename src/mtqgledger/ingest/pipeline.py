@@ -133,6 +133,7 @@ def _import_files(ledger: Path, files: Sequence[Path], dry_run: bool, options: d
                     books.path, books.catalogue_files(), IMPORT_DIR), problem.sheet,
                     problem.row, problem.column) from None
             raise
+    _one_note_per_new_item(documents)
     batches, duplicates = new_entries(documents, existing)
     new = [entry for batch in batches.values() for entry in batch]
     items = _Items(books, documents) if new else None
@@ -143,6 +144,18 @@ def _import_files(ledger: Path, files: Sequence[Path], dry_run: bool, options: d
         step("kiểm tra và ghi (checking and writing)")
         result.written = _write(books, documents, batches, result, items)
     return result
+
+
+def _one_note_per_new_item(documents: Sequence[SourceDocument]) -> None:
+    """A new item a decision of the import titles is noted once, there, not again where a
+    statement names it only by its number."""
+    titled = {node.path for document in documents if document.kind == "decision"
+              for node in document.new_items}
+    for document in documents:
+        if document.kind != "decision":
+            document.names = [name for name in document.names
+                              if not (name.match.how == "new"
+                                      and name.match.node.path in titled)]
 
 
 class _Items:
