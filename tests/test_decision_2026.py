@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 from beancount import loader
-from click.testing import CliRunner, Result
+from click.testing import Result
+from clirun import mtqg, snapshot
 from openpyxl import Workbook
-
-from mtqgledger.cli import main
 
 DTTS_PROGRAMME = "Chương trình MTQG phát triển kinh tế - xã hội vùng đồng bào DTTS và miền núi"
 DTTS_DA5 = "Dự án 5: Phát triển giáo dục đào tạo nâng cao chất lượng nguồn nhân lực"
@@ -36,18 +35,13 @@ HUE = "Income:Allocated:Hue"
 
 
 def run(*args: object) -> Result:
-    return CliRunner().invoke(main, [str(arg) for arg in args])
+    return mtqg(*args, code=None)
 
 
 def new_books(tmp_path: Path, province: str = "LaiChau") -> Path:
     result = run("init", tmp_path / "so", "--province", province, "--year", 2026)
     assert result.exit_code == 0, result.output
     return tmp_path / "so" / "main.beancount"
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(folder)): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def appendix(path: Path, title: list[str], capital: str, rows: list[list[object]],

@@ -13,10 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from clirun import mtqg
 from openpyxl import load_workbook
-
-from mtqgledger.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "importers" / "samples"
@@ -28,9 +26,7 @@ NQ257 = ["--from", "2025", "--into", "2026", "--decision", "257/2025/QH15",
 
 
 def run(*args: object) -> str:
-    result = CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
+    return mtqg(*args).output
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from beancount import loader
 from booktext import HEADER, advance, allocate, opens, pay
-from click.testing import CliRunner
+from clirun import mtqg as run
+from clirun import snapshot
 from test_treasury import HEADER as STATEMENT_HEADER
 from test_treasury import movement, statement
 
-from mtqgledger.cli import main
 from mtqgledger.figures.disbursement import disbursement_report
 from mtqgledger.figures.movements import movements
 from mtqgledger.ingest.extend import ExtensionOrder, extend
@@ -35,17 +35,6 @@ DTPT_PLAN, DTPT_PAID = 900_000_000, 899_999_999
 NTM_PLAN = 50_000_000
 NQ257 = ["--from", "2025", "--into", "2026", "--decision", "257/2025/QH15",
          "--decision-date", "2025-12-11", "--date", "2026-01-31"]
-
-
-def run(*args: object, code: int = 0):
-    result = CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(folder)): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 @pytest.fixture

@@ -16,10 +16,9 @@ from pathlib import Path
 import pytest
 from beancount import loader
 from booktext import allocate, opens
-from click.testing import CliRunner
+from clirun import mtqg as run
+from clirun import snapshot
 from test_treasury import write_book
-
-from mtqgledger.cli import main
 
 D = datetime.date
 ND01 = "LaiChau:MTQG2635:HP1:TP04:ND01:NSTW:SN:Y2026"
@@ -51,17 +50,6 @@ LABELS = {"n": "STT", "day": "Ngày chứng từ", "voucher": "Số chứng từ
           "project": "Dự án/Hợp phần", "sub": "Tiểu dự án/Nội dung thành phần",
           "content": "Nội dung", "source": "Nguồn vốn", "capital": "Loại vốn",
           "kind": "Nghiệp vụ", "year": "Năm KH", "amount": "Số tiền"}
-
-
-def run(*args: object, code: int = 0):
-    result = CliRunner().invoke(main, [str(arg) for arg in args], catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(path.relative_to(folder)): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def append(path: Path, text: str) -> None:

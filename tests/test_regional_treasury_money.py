@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from booktext import advance, allocate, opens, pay
+from clirun import mtqg as run
+from clirun import snapshot
 from test_regional_treasury import (
     ND01,
     PLAN,
@@ -22,8 +24,6 @@ from test_regional_treasury import (
     booked,
     new_books,
     paid_on,
-    run,
-    snapshot,
     statement,
     voucher,
 )
