@@ -35,8 +35,10 @@ class Folding:
         for abbreviation in abbreviations:
             table[tuple(abbreviation.short.split())] = (tuple(abbreviation.long.split()),
                                                         abbreviation.before_number)
-        # Longest first, so that "ct mtqg" wins over "mtqg".
-        self._abbreviations = sorted(table.items(), key=lambda item: -len(item[0]))
+        # By first word, longest first, so that "ct mtqg" wins over "ct".
+        self._by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], bool]]] = {}
+        for short, (long, before) in sorted(table.items(), key=lambda item: -len(item[0])):
+            self._by_first.setdefault(short[0], []).append((short, long, before))
         self._numbered = {short[0] for short, (_, before) in table.items()
                           if before and len(short) == 1}
 
@@ -52,7 +54,7 @@ class Folding:
         out: list[str] = []
         index = 0
         while index < len(tokens):
-            for short, (long, before_number) in self._abbreviations:
+            for short, long, before_number in self._by_first.get(tokens[index], ()):
                 end = index + len(short)
                 if tuple(tokens[index:end]) == short and (
                         not before_number or (end < len(tokens) and _numberish(tokens[end]))):

@@ -36,7 +36,13 @@ from decimal import Decimal
 from beancount.core import data
 
 from mtqgledger.model.accounts import AccountError, Line, Root, parse_account
-from mtqgledger.model.catalogue import DEFAULT_LEVELS, Catalogue, CatalogueError, Level
+from mtqgledger.model.catalogue import (
+    DEFAULT_LEVELS,
+    Capital,
+    Catalogue,
+    CatalogueError,
+    Level,
+)
 from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.model.deadlines import extension_end, spending_deadline
 from mtqgledger.model.text import bilingual
@@ -147,6 +153,7 @@ class _Checker:
         self.malformed_lines: set[str] = set()
         self.balances: dict[str, Decimal] = collections.defaultdict(Decimal)
         self.deadlines: dict[Line, datetime.date] = {}
+        self.rule_days: dict[tuple[str, int, bool], datetime.date] = {}
         self.day: datetime.date | None = None
         # account -> (opening balance of the day, amount taken out that day, last entry taking)
         self.taken_today: dict[str, tuple[Decimal, Decimal, data.Transaction]] = {}
@@ -195,6 +202,9 @@ class _Checker:
             return
         self.check_provenance(entry)
         spends = any(root in SPENDING_ROOTS for _, root, _ in model_postings)
+        # An advance must be made by spend_until; a payment may follow until pay_until.
+        advancing = any(root is Root.ADVANCE and posting.units.number > 0
+                        for posting, root, _ in model_postings)
         for posting, root, line in model_postings:
             units = posting.units
             if units.currency != "VND" or units.number != units.number.to_integral_value():
@@ -205,7 +215,7 @@ class _Checker:
                 if units.number > 0 and line.is_extended and not spends:
                     self.register_extension(entry, line)  # not a giảm chi paying money back
                 if units.number < 0 and spends:
-                    self.check_deadline(entry, posting.account, line)
+                    self.check_deadline(entry, posting.account, line, advancing)
             if root in (Root.APPROPRIATION, Root.ADVANCE):
                 self.move(entry, posting.account, units.number)
 
@@ -231,7 +241,8 @@ class _Checker:
             return
         self.deadlines[line] = max(extend_to, self.deadlines.get(line, extend_to))
 
-    def check_deadline(self, entry: data.Transaction, account: str, line: Line) -> None:
+    def check_deadline(self, entry: data.Transaction, account: str, line: Line,
+                       advancing: bool) -> None:
         capital = self.catalogue.capitals.get(line.capital)
         if line.is_extended:
             deadline = self.deadlines.get(line)
@@ -240,11 +251,7 @@ class _Checker:
             why = (f"hạn kéo dài đến {format_date(deadline)}",
                    f"extended until {format_date(deadline)}")
         elif capital is not None and capital.enforced:
-            advancing = any(posting.account == line.account(Root.ADVANCE)
-                            and posting.units.number > 0 for posting in entry.postings)
-            rule = capital.spend_until if advancing else (capital.pay_until
-                                                          or capital.spend_until)
-            deadline = spending_deadline(rule, line.plan_year)
+            deadline = self.deadline_of(capital, line.plan_year, advancing)
             if entry.date <= deadline:
                 return
             what = "tạm ứng" if advancing else "giải ngân"
@@ -256,6 +263,17 @@ class _Checker:
             return
         self.error(entry, bilingual(f"{account}: giải ngân ngày {format_date(entry.date)} quá "
                                     f"hạn: {why[0]}", f"spent after its deadline; {why[1]}"))
+
+    def deadline_of(self, capital: Capital, plan_year: int, advancing: bool) -> datetime.date:
+        """The capital type's last day for advances or payments of a plan year (cached: the
+        rule is text to parse, asked once per spending posting)."""
+        key = (capital.code, plan_year, advancing)
+        found = self.rule_days.get(key)
+        if found is None:
+            rule = capital.spend_until if advancing else (capital.pay_until
+                                                          or capital.spend_until)
+            found = self.rule_days[key] = spending_deadline(rule, plan_year)
+        return found
 
     def move(self, entry: data.Transaction, account: str, amount: Decimal) -> None:
         if amount < 0:
