@@ -25,7 +25,7 @@ from mtqgledger.figures.movements import Movement
 from mtqgledger.files import write_atomically
 from mtqgledger.model.catalogue_files import ENV_VAR
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6  # raised whenever what is cached changes shape or meaning
 
 
 @dataclass(frozen=True)
