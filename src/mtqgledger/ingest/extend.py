@@ -103,11 +103,14 @@ def extend(ledger: Path, order: ExtensionOrder, *, dry_run: bool = False) -> Ext
         if added and not dry_run:
             heading = (f"; Kéo dài vốn năm {order.from_year} sang {order.into} theo "
                        f"{cite(order.decision)} (mtqg extend, ngày {format_date(order.date)})")
-            target = books.path.parent / IMPORT_DIR / EXTENSIONS_FILE
             result.written = write_checked(
-                books, Writing([Batch(target, heading, list(added))], opened, books.catalogue,
-                               tool="mtqg extend"))
+                books, Writing([Batch(_target(books), heading, list(added))], opened,
+                               books.catalogue, tool="mtqg extend"))
         return result
+
+
+def _target(books: Books) -> Path:
+    return books.path.parent / IMPORT_DIR / EXTENSIONS_FILE
 
 
 def _check_codes(books: Books, order: ExtensionOrder) -> None:
@@ -124,8 +127,7 @@ def _check_codes(books: Books, order: ExtensionOrder) -> None:
 
 def _entry(books: Books, order: ExtensionOrder, item: Remaining) -> data.Transaction:
     line = item.line
-    target = books.path.parent / IMPORT_DIR / EXTENSIONS_FILE
-    meta = data.new_metadata(str(target), 0, {
+    meta = data.new_metadata(str(_target(books)), 0, {
         "decision": order.decision, "decision_date": order.decision_date,
         "kind": EXTENSION_CODE, "extend_to": order.extend_to})
     postings = [data.Posting(account, amount.Amount(Decimal(number), "VND"), None, None, None,

@@ -177,8 +177,8 @@ def write_checked(books: Books, writing: Writing,
         problems = write_while(staged, make_texts, check,
                                parallel=len(added) >= PARALLEL_FROM)
         if problems:
-            raise ImportFailed(bilingual(f"{len(problems)} lỗi khi kiểm tra sổ sau khi nhập; "
-                                         "không ghi gì",
+            raise ImportFailed(bilingual(f"{len(problems)} lỗi khi kiểm tra sổ có thêm các bút "
+                                         f"toán mới ({writing.tool}); không ghi gì",
                                          "the result fails the checks; nothing written")
                                + ":\n" + "\n".join(problems[:20]))
         staged.commit()
