@@ -209,9 +209,14 @@ def catalogue_of(named_files: list[str]) -> Catalogue:
         return load_catalogue()
 
 
+def fava_catalogue_files(ledger: str | Path, options: dict) -> list[str]:
+    """The catalogue files named by books Fava has loaded (their options name them)."""
+    return catalogue_files(options, str(Path(ledger).parent))
+
+
 def fava_catalogue(ledger: str | Path, options: dict) -> Catalogue:
-    """The catalogue of books Fava has loaded (their options name the files)."""
-    return catalogue_of(catalogue_files(options, str(Path(ledger).parent)))
+    """The catalogue of books Fava has loaded."""
+    return catalogue_of(fava_catalogue_files(ledger, options))
 
 
 def report_period(table: list[Movement], as_of: datetime.date | None,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, urlencode
@@ -26,7 +25,7 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import abort, request, send_file
 from markupsafe import Markup
 
-from mtqgledger.books import fava_catalogue, paused_gc
+from mtqgledger.books import fava_catalogue, fava_catalogue_files, paused_gc
 from mtqgledger.fava_ext.settings import Settings, month_ends, settings_from
 from mtqgledger.fava_ext.tables import FilterState, Table, TableCache, cumulative
 from mtqgledger.fava_ext.view import Page, breaches, build_page
@@ -34,7 +33,6 @@ from mtqgledger.figures.disbursement import disbursement_report
 from mtqgledger.figures.extension import Extensions, extension_decisions
 from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.outputs import svg
-from mtqgledger.plugins.budget_rules import catalogue_files
 
 if TYPE_CHECKING:  # pragma: no cover
     from fava.core import FavaLedger
@@ -224,9 +222,8 @@ class DisbursementPage(FavaExtensionBase):
                                  self.ledger.options, output, since=since, until=until,
                                  catalogue=self.catalogue,
                                  ledger=Path(self.ledger.beancount_file_path),
-                                 catalogue_files=catalogue_files(
-                                     self.ledger.options,
-                                     os.path.dirname(self.ledger.beancount_file_path)))
+                                 catalogue_files=fava_catalogue_files(
+                                     self.ledger.beancount_file_path, self.ledger.options))
         except ValueError as problem:  # an empty period
             abort(400, str(problem))
         output.seek(0)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
-from mtqgledger.figures.extension import Extensions, cite
+from mtqgledger.figures.extension import Extensions, plan_year_heading
 from mtqgledger.figures.movements import Figures, Movement, figures_by_line, ratio
 from mtqgledger.model.accounts import Line
 from mtqgledger.model.catalogue import LEVELS as ITEM_LEVELS
@@ -29,7 +29,6 @@ from mtqgledger.model.titles import (
     capital_title,
     item_title,
     line_title,
-    plan_year_title,
     province_row_title,
     source_title,
 )
@@ -38,6 +37,9 @@ LEVELS = (*ITEM_LEVELS, "line")
 SPLITS = ("capital", "source", "plan_year")
 KEYS = ("province", "program", "project", "subproject", "content", "source", "capital",
         "plan_year")
+# A row as data (JSON, CSV): its level, keys, titles and figures, in this order.
+ROW_KEYS = ("level", *KEYS, "phase", "extended_into", "title", "plan", "payments", "advances",
+            "disbursed", "remaining", "ratio", "ratio_paid")
 
 
 @dataclass(frozen=True)
@@ -102,16 +104,7 @@ class ReportRow:
             value is not None for value in (self.source, self.capital, self.plan_year))
 
     def as_dict(self) -> dict[str, object]:
-        return {
-            "level": self.level, "province": self.province, "program": self.program,
-            "project": self.project, "subproject": self.subproject, "content": self.content,
-            "source": self.source,
-            "capital": self.capital, "plan_year": self.plan_year, "phase": self.phase,
-            "extended_into": self.extended_into,
-            "title": self.title, "plan": self.plan, "payments": self.payments,
-            "advances": self.advances, "disbursed": self.disbursed,
-            "remaining": self.remaining, "ratio": self.ratio, "ratio_paid": self.ratio_paid,
-        }
+        return {key: getattr(self, key) for key in ROW_KEYS}
 
 
 @dataclass(frozen=True)
@@ -197,14 +190,10 @@ class _Builder:
         self.budget_year = budget_year
         self.rows: list[ReportRow] = []
 
-        def year_title(year: object) -> str:
-            cited = [cite(decision) for decision in extensions.get((year, budget_year), ())]
-            return plan_year_title(year, budget_year, cited)
-
         self.split_titles: dict[str, Callable[[object], str]] = {
             "capital": lambda code: capital_title(catalogue, code),
             "source": lambda code: source_title(catalogue, code),
-            "plan_year": year_title,
+            "plan_year": lambda year: plan_year_heading(extensions, year, budget_year),
         }
 
     def node(self, level: str, province: str | None, path: tuple[str, ...], title: str,

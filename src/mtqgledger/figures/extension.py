@@ -20,6 +20,7 @@ from beancount.core import data
 from mtqgledger.figures.movements import Movement, figures_by_line
 from mtqgledger.model.accounts import Line, Root, parse_account
 from mtqgledger.model.postings import EXTENSION_CODE
+from mtqgledger.model.titles import plan_year_title
 
 Extensions = dict[tuple[int, int], tuple[str, ...]]  # (plan year, into) -> decisions
 
@@ -67,3 +68,10 @@ def cite(decision: str) -> str:
     """How a report names a decision: a National Assembly resolution as 'NQ …'."""
     text = decision.strip()
     return f"NQ {text}" if "/QH" in text.upper() and not text.upper().startswith("NQ") else text
+
+
+def plan_year_heading(extensions: Extensions, plan_year: int, budget_year: int | None) -> str:
+    """'Kế hoạch năm 2026', or 'Vốn năm 2025 kéo dài sang 2026 (NQ 257/2025/QH15)' citing
+    the decisions that extended the money."""
+    cited = [cite(decision) for decision in extensions.get((plan_year, budget_year), ())]
+    return plan_year_title(plan_year, budget_year, cited)

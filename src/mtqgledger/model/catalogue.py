@@ -165,9 +165,6 @@ class Treasury:
     start: datetime.date | None = None
     end: datetime.date | None = None
 
-    def serves_on(self, day: datetime.date) -> bool:
-        return self.serves_between(day, day)
-
     def serves_between(self, first: datetime.date, last: datetime.date) -> bool:
         """True if it served the provinces on any day from ``first`` to ``last``."""
         return (self.start is None or last >= self.start) and \

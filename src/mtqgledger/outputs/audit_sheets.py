@@ -17,11 +17,11 @@ from beancount.core import data
 
 from mtqgledger.figures.balances import Period, assertions, trial_balance
 from mtqgledger.figures.disbursement import disbursement_report
-from mtqgledger.figures.extension import Extensions, cite
+from mtqgledger.figures.extension import Extensions, plan_year_heading
 from mtqgledger.figures.movements import Movement
 from mtqgledger.model.accounts import AccountError, parse_account
 from mtqgledger.model.catalogue import Catalogue
-from mtqgledger.model.titles import line_title, lower_first, plan_year_title
+from mtqgledger.model.titles import line_title, lower_first
 from mtqgledger.outputs.xlsx_rows import Column, Formula, Sheet
 
 
@@ -193,9 +193,7 @@ def disbursement_sheet(table: Sequence[Movement], catalogue: Catalogue,
     for plan_year, extended_into in sorted({(row.plan_year, row.extended_into or 0)
                                             for row in lines}):
         into = extended_into or None
-        cited = [cite(decision) for decision in extensions.get((plan_year, into), ())]
-        label = plan_year_title(plan_year, into, cited) if into else \
-            plan_year_title(plan_year, None)
+        label = plan_year_heading(extensions, plan_year, into)
         rows.append((*[None] * 7, plan_year, into, None, f"Cộng {lower_first(label)}",
                      *_year_formulas(len(rows) + 2, last, plan_year, into)))
     rows.append((*[None] * 10, "Tổng số (total)", *_total_formulas(len(rows) + 2, 2, last)))

@@ -11,14 +11,11 @@ import json
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from mtqgledger.figures.disbursement import DisbursementReport, ReportRow
+from mtqgledger.figures.disbursement import ROW_KEYS, DisbursementReport, ReportRow
 from mtqgledger.model.titles import REPORT_TITLE, budget_year_heading
 from mtqgledger.outputs.formatting import UNITS, format_amount, format_date, format_ratio
 
-JSON_KEYS = ("level", "province", "program", "project", "subproject", "content", "source",
-             "capital",
-             "plan_year", "phase", "extended_into", "title", "plan", "payments", "advances",
-             "disbursed", "remaining", "ratio", "ratio_paid")
+JSON_KEYS = ROW_KEYS
 RATIO_PLACES = Decimal("0.000001")
 _INDENT = {"total": 0, "province": 0, "program": 0, "project": 1, "subproject": 2, "content": 3,
            "line": 4}
@@ -42,7 +39,7 @@ def row_record(row: ReportRow) -> dict[str, object]:
     record = row.as_dict()
     record["ratio"] = _rounded_ratio(row.ratio)
     record["ratio_paid"] = _rounded_ratio(row.ratio_paid)
-    return {key: record[key] for key in JSON_KEYS}
+    return record
 
 
 def to_json(report: DisbursementReport) -> str:
