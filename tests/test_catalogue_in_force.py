@@ -41,7 +41,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run("init", folder / "so", "--province", "LaiChau", "--year", "2025", "--program", "GNBV")
     ledger = folder / "so" / "main.beancount"
     # mtqg init named the books' own catalogue file on the plugin line: the user adds there.
-    assert 'plugin "mtqgledger.plugins.budget_rules" "catalogue=catalogue.toml"' in \
+    assert 'plugin "mtqgledger.plugins.budget_rules" "catalogue=catalogue.toml,units.toml"' in \
         ledger.read_text(encoding="utf-8")
     with open(ledger.parent / "catalogue.toml", "a", encoding="utf-8") as handle:
         handle.write(USER_CATALOGUE)
@@ -93,9 +93,9 @@ def test_the_audit_workbook_prints_its_title(books: Path, tmp_path: Path) -> Non
 
     listed = [row for row in book["Thông tin"].iter_rows(values_only=True)
               if str(row[0]).startswith("Tệp danh mục của sổ")]
-    catalogue = books.parent / "catalogue.toml"
     assert [(row[1], row[2]) for row in listed] == [
-        ("catalogue.toml", hashlib.sha256(catalogue.read_bytes()).hexdigest())]
+        (name, hashlib.sha256((books.parent / name).read_bytes()).hexdigest())
+        for name in ("catalogue.toml", "units.toml")]
 
 
 def test_the_fava_page_prints_its_title(books: Path) -> None:

@@ -423,7 +423,7 @@ def test_init_creates_books_that_check_accepts(tmp_path: Path) -> None:
     result = run("init", target, "--province", "LaiChau", "--year", "2025", "--program", "GNBV")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in target.iterdir()) == ["accounts.beancount", "catalogue.toml",
-                                                        "main.beancount"]
+                                                        "main.beancount", "units.toml"]
     assert "Đã tạo" in result.output
     checked = run("check", target / "main.beancount")
     assert checked.exit_code == 0, checked.output

@@ -102,7 +102,7 @@ def test_detail_rows_become_entries_with_their_title(tmp_path):
             ["-", "Trường Cao đẳng Lai Châu", 70, 70, None, None, None],
             ["-", "Trung tâm GDNN-GDTX Phong Thổ", 40, 30, None, None, 10]]
     result = read(decision_workbook(tmp_path / "qd.xlsx", rows))
-    details = sorted((e.meta["detail"], int(e.meta["row"])) for e in result.entries)
+    details = sorted((e.meta["unit"], int(e.meta["row"])) for e in result.entries)
     assert details == [("Trung tâm GDNN-GDTX Phong Thổ", 14), ("Trung tâm GDNN-GDTX Phong Thổ",
                                                               14),
                        ("Trường Cao đẳng Lai Châu", 13)]

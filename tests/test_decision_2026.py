@@ -225,7 +225,7 @@ def test_the_merged_programme_books_each_commune_to_the_dong(laichau_2026) -> No
         f"{hp2}:ND02:NSTW:DTPT:Y2026": -27_345_678_000,
         f"{hp2}:ND02:NSDP:DTPT:Y2026": -2_734_568_000,
     }
-    details = sorted((entry.meta["detail"], int(entry.postings[0].units.number))
+    details = sorted((entry.meta["unit"], int(entry.postings[0].units.number))
                      for entry in transactions(ledger) if ":ND01:" in entry.postings[0].account)
     assert details == [("UBND phường Tân Phong", 83_025_000), ("UBND phường Tân Phong",
                                                                 830_250_000),

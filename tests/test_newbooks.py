@@ -151,7 +151,8 @@ def test_main_file_parses_to_the_intended_options(cat: Catalogue) -> None:
     assert errors == []
     assert options["operating_currency"] == ["VND"]
     # the books' own catalogue file, where refused spellings are taught
-    assert ("mtqgledger.plugins.budget_rules", "catalogue=catalogue.toml") in options["plugin"]
+    assert ("mtqgledger.plugins.budget_rules",
+            "catalogue=catalogue.toml,units.toml") in options["plugin"]
     commodity = next(e for e in entries if isinstance(e, data.Commodity))
     assert commodity.currency == "VND"
     assert commodity.meta["precision"] == 0
@@ -170,7 +171,7 @@ def test_create_books_writes_books_that_load_without_errors(cat: Catalogue,
     target = tmp_path / "new" / "books"
     written = create_books(target, cat, "LaiChau", 2025, ["GNBV"])
     assert written == [target / "main.beancount", target / "catalogue.toml",
-                       target / "accounts.beancount"]
+                       target / "units.toml", target / "accounts.beancount"]
     entries, errors, _ = loader.load_file(str(target / "main.beancount"))
     assert errors == []
     opened = {e.account for e in entries if isinstance(e, data.Open)}

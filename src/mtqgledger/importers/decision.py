@@ -43,6 +43,7 @@ from mtqgledger.model.catalogue import Catalogue, Node
 from mtqgledger.model.postings import ADJUSTMENT_CODE, ALLOCATION
 from mtqgledger.model.text import bilingual, matches
 from mtqgledger.model.titles import DECISION_TITLES, committee_name
+from mtqgledger.model.units import UNIT_KEY
 
 _AMOUNT = data.Amount
 
@@ -108,6 +109,8 @@ def parse_sheet(sheet: Sheet, layout: Layout, info: DecisionInfo, catalogue: Cat
 def _entries_for(booked: LineRow, layout: Layout, factor: int, info: DecisionInfo,
                  sheet: Sheet, catalogue: Catalogue) -> list[data.Transaction]:
     node, row = booked.node, booked.row
+    registered = booked.unit and catalogue.unit_registry.find(info.province, booked.unit)
+    unit = registered.name if registered else booked.unit
     entries = []
     for column in layout.cells:
         value = row.amounts.get(column.index)
@@ -131,15 +134,15 @@ def _entries_for(booked: LineRow, layout: Layout, factor: int, info: DecisionInf
             "decision": info.number, "decision_date": info.date, "kind": info.kind,
             "source_file": sheet.file.name, "sheet": sheet.name, "row": Decimal(row.number),
         })
-        if booked.detail:
-            meta["detail"] = booked.detail
+        if unit:
+            meta[UNIT_KEY] = unit
         if booked.match.approximate:
             meta["written_as"] = booked.match.written.strip()
         postings = [data.Posting(account, _AMOUNT(Decimal(number), "VND"), None, None, None,
                                  None) for account, number in ALLOCATION.postings(line, dong)]
         narration = f"{DECISION_TITLES[info.kind]} năm {info.plan_year} – {node.title_vi}"
-        if booked.detail:
-            narration += f" – {booked.detail}"
+        if unit:
+            narration += f" – {unit}"
         entries.append(data.Transaction(meta, info.date, "*",
                                         committee_name(catalogue, info.province), narration,
                                         frozenset(), frozenset(), postings))

@@ -3,7 +3,7 @@
 Every parent row must equal the sum of its additive children and every total
 column the sum of its parts; structural rows ("Dự án 4: …", "Tiểu dự án 1: …")
 name catalogue items; the amounts booked are those of each item's row, or of
-its detail rows (units, communes) where it has them.
+its unit rows (departments, project boards, communes) where it has them.
 """
 
 from __future__ import annotations
@@ -144,8 +144,8 @@ def check_row_totals(row: Row, layout: Layout, decimals: int, factor: int,
 @dataclass
 class LineRow:
     row: Row
-    match: Match  # the item the row (or the row above its detail rows) names
-    detail: str | None
+    match: Match  # the item the row (or the row above its unit rows) names
+    unit: str | None  # the spending unit a row below the item names, as written
     named_at: int  # the Excel row that names the item
 
     @property
@@ -155,7 +155,7 @@ class LineRow:
 
 def line_rows(root: Row, names: Names, program: tuple[str, ...], plan_year: int,
               sheet: Sheet, column: int) -> list[LineRow]:
-    """The rows whose amounts are booked: each line row, or its detail rows if it has any."""
+    """The rows whose amounts are booked: each line row, or its unit rows if it has any."""
     matches: dict[int, Match] = {}
 
     def context_of(row: Row) -> tuple[str, ...]:
@@ -183,10 +183,10 @@ def line_rows(root: Row, names: Names, program: tuple[str, ...], plan_year: int,
             raise sheet.problem(bilingual(f"'{row.title}' là chương trình, không có dự án bên "
                                           "dưới", "a programme row needs its items below it"),
                                 row.number, column)
-        details = [d for d in walk(row) if d is not row and not d.of_which and d.has_amounts
-                   and not d.additive_children()]
-        if details:
-            booked.extend(LineRow(d, match, d.title, row.number) for d in details)
+        units = [d for d in walk(row) if d is not row and not d.of_which and d.has_amounts
+                 and not d.additive_children()]
+        if units:
+            booked.extend(LineRow(d, match, d.title.strip(), row.number) for d in units)
         elif row.has_amounts:
             booked.append(LineRow(row, match, None, row.number))
     if not matches:

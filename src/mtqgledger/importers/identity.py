@@ -1,7 +1,7 @@
 """When an imported figure is one the books already hold.
 
 An allocation is the same figure if it cites the same decision for the same
-line and detail row; a treasury movement if it has the same voucher, kind,
+line and unit row; a treasury movement if it has the same voucher, kind,
 line and amount. This replaces beangulp's default, which calls entries within
 ±2 days with similar postings duplicates: two equal payments on one day are
 not. Rows of one document are never duplicates of each other: a voucher may
@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from beancount.core import data
 
 from mtqgledger.model.accounts import root_of
+from mtqgledger.model.units import unit_written
 
 DUPLICATE = "__duplicate__"  # beangulp's marker
 
@@ -28,8 +29,8 @@ def identity_keys(entry: data.Transaction) -> set[tuple]:
     # A voucher's movement is also told apart by its amount; a decision's line is
     # not, so that a changed figure under the same decision is never booked twice.
     size = str(max(abs(p.units.number) for p in entry.postings)) if "voucher" in meta else ""
-    kind, detail = str(meta.get("kind", "")), str(meta.get("detail", ""))
-    return {(str(reference), kind, posting.account.split(":", 2)[-1], detail, size)
+    kind, (unit, _) = str(meta.get("kind", "")), unit_written(meta)
+    return {(str(reference), kind, posting.account.split(":", 2)[-1], unit, size)
             for posting in entry.postings if root_of(posting.account) is not None}
 
 

@@ -46,6 +46,7 @@ from mtqgledger.model.accounts import Line, Root
 from mtqgledger.model.postings import Kind
 from mtqgledger.model.text import bilingual, normalise
 from mtqgledger.model.titles import KIND_TITLES
+from mtqgledger.model.units import UNIT_CODE_KEY, UNIT_KEY
 
 _YEAR_CELL = re.compile(r"(?:nam |kh |nam ke hoach )?(\d{4})")
 
@@ -234,15 +235,18 @@ class SheetReader:
         meta = {"filename": self.filename, "lineno": number, "voucher": voucher,
                 "kind": kind.code, "source_file": self.file_name, "sheet": self.sheet.name,
                 "row": Decimal(number)}  # Decimal, as the parser gives: printable metadata
+        unit = _cell(cells, self.unit_at)
+        if unit:
+            meta[UNIT_KEY] = unit  # as written; mtqg import puts the registry's name
         if unit_code := _cell(cells, self.unit_code_at):
-            meta["unit_code"] = unit_code
+            meta[UNIT_CODE_KEY] = unit_code
         if booking.written:
             meta["written_as"] = booking.written
         # Amount._make skips Amount's type assertions: the number is a Decimal by construction.
         postings = [
             data.Posting(debit, _AMOUNT((Decimal(dong), "VND")), None, None, None, None),
             data.Posting(credit, _AMOUNT((Decimal(-dong), "VND")), None, None, None, None)]
-        return data.Transaction(meta, day, "*", _cell(cells, self.unit_at) or None,
+        return data.Transaction(meta, day, "*", unit or None,
                                 _cell(cells, self.narration_at) or KIND_TITLES[kind.name],
                                 _EMPTY_SET,
                                 _EMPTY_SET, postings)

@@ -2,7 +2,7 @@
 
 1. Each file is identified and read by its beangulp importer (documents.py).
 2. What the books already hold is dropped: an allocation is the same if it has
-   the same decision, line and detail row; a treasury movement if it has the same
+   the same decision, line and unit row; a treasury movement if it has the same
    voucher, kind, line and amount (not beangulp's ±2-day similarity); see
    importers/identity.py.
 3. The rest, with ``open`` directives for lines not yet open, is appended to
@@ -28,12 +28,12 @@ from mtqgledger.importers.identity import drop_duplicates, known_keys, reference
 from mtqgledger.importers.workbook import ImportProblem
 from mtqgledger.ingest.documents import SourceDocument, importers_for, read_document
 from mtqgledger.ingest.items import (
-    ITEMS_FILE,
     items_path,
     items_text,
     naming_the_items,
     where_to_teach,
 )
+from mtqgledger.ingest.units import UnitNames, name_units, units_path
 from mtqgledger.ingest.writing import (
     IMPORT_DIR,
     Batch,
@@ -134,9 +134,10 @@ def _import_files(ledger: Path, files: Sequence[Path], dry_run: bool, options: d
                     problem.row, problem.column) from None
             raise
     _one_note_per_new_item(documents)
+    units = name_units(documents, books.catalogue.unit_registry)
     batches, duplicates = new_entries(documents, existing)
     new = [entry for batch in batches.values() for entry in batch]
-    items = _Items(books, documents) if new else None
+    items = _Items(books, documents, units) if new else None
     catalogue = items.catalogue if items else books.catalogue
     opened = opens_for(new, existing, catalogue)
     result = ImportResult(documents, new, opened, duplicates, [])
@@ -159,29 +160,51 @@ def _one_note_per_new_item(documents: Sequence[SourceDocument]) -> None:
 
 
 class _Items:
-    """The items new to the books' catalogue the documents name, and the catalogue with them."""
+    """The catalogue files an import rewrites (new items, new units), and the catalogue
+    the books will have with them."""
 
-    def __init__(self, books: Books, documents: Sequence[SourceDocument]) -> None:
+    def __init__(self, books: Books, documents: Sequence[SourceDocument],
+                 units: UnitNames) -> None:
         # A decision's title of a new item wins over a statement's bare "Nội dung 01".
         nodes: dict[tuple[str, ...], Node] = {}
         for document in sorted(documents, key=lambda document: document.kind != "decision"):
             for node in document.new_items:
                 nodes.setdefault(node.path, node)
-        self.path = items_path(books.path, IMPORT_DIR)
-        self.text = ""
+        self.texts: dict[Path, str] = {}
         self.catalogue = books.catalogue
-        if not nodes:
+        if nodes:
+            path = items_path(books.path, IMPORT_DIR)
+            before = path.read_text(encoding="utf-8") if path.exists() else ""
+            cited = ", ".join(sorted({str(entry.meta.get("decision") or entry.meta.get("voucher"))
+                                      for document in documents for entry in document.entries}))
+            self.texts[path] = items_text(before, nodes.values(), f"theo {cited} (mtqg import)")
+        path = units_path(books.path)
+        before = path.read_text(encoding="utf-8") if path.exists() else ""
+        if (text := units.text(before)) != before:
+            self.texts[path] = text
+        if not self.texts:
             return
-        before = self.path.read_text(encoding="utf-8") if self.path.exists() else ""
-        cited = ", ".join(sorted({str(entry.meta.get("decision") or entry.meta.get("voucher"))
-                                  for document in documents for entry in document.entries}))
-        self.text = items_text(before, nodes.values(), f"theo {cited} (mtqg import)")
-        named = [name for name in books.catalogue_files()
-                 if Path(name).resolve() != self.path.resolve()]
+        rewritten = {path.resolve() for path in self.texts}
+        named = [name for name in books.catalogue_files() if Path(name).resolve() not in rewritten]
         try:
-            self.catalogue = load_catalogue(named, [(str(self.path), self.text)])
+            self.catalogue = load_catalogue(named, [(str(path), text)
+                                                    for path, text in self.texts.items()])
         except CatalogueError as problem:
             raise ImportFailed(str(problem)) from None
+
+    def naming(self, ledger: Path) -> Callable[[str], str]:
+        """The edit of the main file that names the rewritten files on the plugin line."""
+        relatives = [path.relative_to(ledger.parent).as_posix() for path in self.texts]
+
+        def edit_main(text: str) -> str:
+            try:
+                for relative in relatives:
+                    text = naming_the_items(text, relative)
+                return text
+            except ValueError as problem:
+                raise ImportFailed(f"{ledger}: {problem}") from None
+
+        return edit_main
 
 
 def _write(books: Books, documents: Sequence[SourceDocument],
@@ -195,15 +218,8 @@ def _write(books: Books, documents: Sequence[SourceDocument],
                f"({KIND_TITLES[kind]})", list(batch))
          for kind, batch in batches.items() if batch],
         result.opened, items.catalogue if items is not None else books.catalogue)
-    if items is not None and items.text:
-        writing.whole[items.path] = items.text
-
-        def edit_main(text: str) -> str:
-            try:
-                return naming_the_items(text, f"{IMPORT_DIR}/{ITEMS_FILE}")
-            except ValueError as problem:
-                raise ImportFailed(f"{books.path}: {problem}") from None
-
-        writing.edit_main = edit_main
+    if items is not None and items.texts:
+        writing.whole.update(items.texts)
+        writing.edit_main = items.naming(books.path)
     # the totals for the summary, while a forked writer may still be busy
     return write_checked(books, writing, after_check=result.totals)

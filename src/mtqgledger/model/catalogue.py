@@ -143,6 +143,27 @@ class Abbreviation:
     short: str
     long: str
     before_number: bool = False  # only when a number follows: "TDA3", "Dự án 5"
+    units_only: bool = False  # read in units' names only: "H." is huyện there, not elsewhere
+
+
+@dataclass(frozen=True)
+class UnitKind:
+    """A kind of spending unit (sở, ban QLDA, UBND xã …) and the words its names start with."""
+
+    code: str
+    title_vi: str
+    starts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One spending unit of a province, as the registry keeps it (``model/units.py``)."""
+
+    province: str
+    name: str  # as the first decision that allocated to it wrote it
+    code: str = ""  # Mã ĐVQHNS at the State Treasury
+    kind: str = ""
+    aliases: tuple[str, ...] = ()  # other spellings, as written
 
 
 @dataclass(frozen=True)
@@ -211,6 +232,8 @@ class Catalogue:
     abbreviations: tuple[Abbreviation, ...] = ()
     spellings: tuple[Spelling, ...] = ()
     treasuries: tuple[Treasury, ...] = ()
+    unit_kinds: tuple[UnitKind, ...] = ()
+    units: tuple[Unit, ...] = ()
 
     def node(self, path: Sequence[str] | str) -> Node | None:
         """The node at this exact code path, or None."""
@@ -249,6 +272,13 @@ class Catalogue:
         from mtqgledger.model.names import Names
 
         return Names(self)
+
+    @cached_property
+    def unit_registry(self):  # -> mtqgledger.model.units.Units (imported late, as names)
+        """The spending units' registry: look-ups by code, name and spelling."""
+        from mtqgledger.model.units import Units
+
+        return Units(self)
 
     def find(self, query: str, within: Sequence[str] | str = ()) -> Node:
         """Resolve a code, a code path, a title or words of a title to one node

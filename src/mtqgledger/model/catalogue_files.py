@@ -42,9 +42,10 @@ _CHILD_KEYS: tuple[str | None, ...] = ("projects", "subprojects", "contents", No
 _NODE_KEYS = frozenset({"code", "title_vi", "title_en", "capitals", "note", "period"})
 _PROGRAM_KEYS = frozenset({"levels", "aliases"})
 _TOP_KEYS = ("programs", "sources", "capitals", "provinces", "abbreviations", "spellings",
-             "treasuries")
+             "treasuries", "unit_kinds", "units")
 _WORD_TABLES = {"abbreviations": catalogue_words.abbreviation,
-                "spellings": catalogue_words.spelling, "treasuries": catalogue_words.treasury}
+                "spellings": catalogue_words.spelling, "treasuries": catalogue_words.treasury,
+                "unit_kinds": catalogue_words.unit_kind, "units": catalogue_words.unit}
 _SOURCE_FIELDS = {"title_en": "", "default": False, "short": "", "aliases": ()}
 _CAPITAL_FIELDS = {"title_en": "", "short": "", "label": "", "aliases": (),
                    "spend_until": "31/12 N", "pay_until": "", "enforced": False}
@@ -237,6 +238,8 @@ class _Builder:
             abbreviations=tuple(self.words["abbreviations"]),
             spellings=tuple(self.words["spellings"]),
             treasuries=tuple(self.words["treasuries"]),
+            unit_kinds=tuple(self.words["unit_kinds"]),
+            units=catalogue_words.merged_units(self.words["units"]),
         )
 
 

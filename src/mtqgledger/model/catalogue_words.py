@@ -1,4 +1,4 @@
-"""The catalogue's tables about words: abbreviations, taught spellings, levels, treasuries.
+"""The catalogue's tables about words: abbreviations, spellings, levels, treasuries, units.
 
 Read from the same TOML files as the programmes (see catalogue_files.py)::
 
@@ -7,14 +7,16 @@ Read from the same TOML files as the programmes (see catalogue_files.py)::
     long = "tiểu dự án"              item = "DTTS/DA5/TDA3"            provinces = ["LaoCai", …]
     before_number = true                                               from = 2025-07-01
 
-and, on a programme, ``levels`` (what documents call each level of its items and
+the spending units' kinds and the units themselves (``model/units.py``), and, on a
+programme, ``levels`` (what documents call each level of its items and
 how their codes are made) and ``aliases`` (other names of the programme).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from mtqgledger.model.catalogue import (
@@ -24,6 +26,8 @@ from mtqgledger.model.catalogue import (
     Level,
     Spelling,
     Treasury,
+    Unit,
+    UnitKind,
     as_path,
 )
 from mtqgledger.model.text import bilingual, normalise
@@ -62,14 +66,14 @@ def _keys(entry: Mapping[str, Any], allowed: set[str], fail: Fail) -> None:
 
 
 def abbreviation(entry: Mapping[str, Any], fail: Fail) -> Abbreviation:
-    _keys(entry, {"short", "long", "before_number"}, fail)
-    before = entry.get("before_number", False)
-    if not isinstance(before, bool):
-        raise fail("before_number phải là true hoặc false", "before_number must be a boolean")
+    _keys(entry, {"short", "long", "before_number", "units_only"}, fail)
+    flags = [entry.get(key, False) for key in ("before_number", "units_only")]
+    if not all(isinstance(flag, bool) for flag in flags):
+        raise fail("before_number, units_only phải là true hoặc false", "expected a boolean")
     short, long = normalise(_string(entry, "short", fail)), normalise(_string(entry, "long", fail))
     if not short or not long:
         raise fail("short và long phải có chữ", "short and long need letters")
-    return Abbreviation(short, long, before)
+    return Abbreviation(short, long, *flags)
 
 
 def spelling(entry: Mapping[str, Any], fail: Fail) -> Spelling:
@@ -102,6 +106,48 @@ def treasury(entry: Mapping[str, Any], fail: Fail) -> Treasury:
     if any(day is not None and not isinstance(day, datetime.date) for day in dates):
         raise fail("from / until phải là ngày", "from and until must be dates (YYYY-MM-DD)")
     return Treasury(number, tuple(provinces), *dates)
+
+
+def unit_kind(entry: Mapping[str, Any], fail: Fail) -> UnitKind:
+    _keys(entry, {"code", "title_vi", "starts"}, fail)
+    code = _string(entry, "code", fail)
+    return UnitKind(code, _string(entry, "title_vi", fail), _strings(entry, "starts", fail))
+
+
+def unit(entry: Mapping[str, Any], fail: Fail) -> Unit:
+    _keys(entry, {"province", "name", "code", "kind", "aliases"}, fail)
+    province = _string(entry, "province", fail)
+    if not CODE_PATTERN.fullmatch(province):
+        raise fail(f"mã tỉnh '{province}' không hợp lệ", "province must be a province code")
+    code = entry.get("code", "")
+    if isinstance(code, int):
+        code = str(code)  # a Mã ĐVQHNS written without quotes
+    if not isinstance(code, str):
+        raise fail("code phải là chuỗi (mã ĐVQHNS)", "code must be a string")
+    return Unit(province, _string(entry, "name", fail), code.strip(),
+                _string(entry, "kind", fail, required=False), _strings(entry, "aliases", fail))
+
+
+def _strings(entry: Mapping[str, Any], key: str, fail: Fail) -> tuple[str, ...]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise fail(f"{key} phải là danh sách chuỗi", f"{key} must be a list of strings")
+    return tuple(item.strip() for item in value if item.strip())
+
+
+def merged_units(units: Iterable[Unit]) -> tuple[Unit, ...]:
+    """Entries naming the same unit (province and name) merged in order: a later entry
+    gives the code or kind an earlier one lacked and adds its aliases."""
+    found: dict[tuple[str, str], Unit] = {}
+    for given in units:
+        key = (given.province, given.name.casefold())
+        known = found.get(key)
+        if known is None:
+            found[key] = given
+            continue
+        found[key] = replace(known, code=given.code or known.code, kind=given.kind or known.kind,
+                             aliases=tuple(dict.fromkeys((*known.aliases, *given.aliases))))
+    return tuple(found.values())
 
 
 def levels(value: Any, fail: Fail) -> tuple[Level, ...]:

@@ -79,7 +79,8 @@ class Names:
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
-        self.fold = Folding(catalogue.abbreviations)
+        self.fold = Folding([abbreviation for abbreviation in catalogue.abbreviations
+                             if not abbreviation.units_only])
         self.spellings = {self.fold(spelling.text): spelling for spelling in catalogue.spellings}
         self.aliases = {code: tuple(self.fold(alias) for alias in node.aliases)
                         for code, node in catalogue.programs.items()}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from mtqgledger.model.accounts import Line
 from mtqgledger.model.catalogue import Catalogue, LookupFailed, Node
+from mtqgledger.model.units import REGISTRY_HEADER, UNITS_FILE
 from mtqgledger.model.text import bilingual
 from mtqgledger.model.titles import province_name
 from mtqgledger.outputs.beancount_text import format_entries, open_entries, quote
@@ -80,7 +81,7 @@ option "display_precision" "VND:1"
 {year}-01-01 custom "fava-option" "locale" "vi_VN"
 {year}-01-01 custom "fava-extension" "mtqgledger.fava_ext"
 
-plugin "mtqgledger.plugins.budget_rules" "catalogue={BOOKS_CATALOGUE}"
+plugin "mtqgledger.plugins.budget_rules" "catalogue={BOOKS_CATALOGUE},{UNITS_FILE}"
 
 include "accounts.beancount"
 '''
@@ -115,12 +116,14 @@ CATALOGUE_TEXT = """\
 
 def create_books(directory: Path, catalogue: Catalogue, province: str, year: int,
                  programs: Sequence[str]) -> list[Path]:
-    """Write ``main.beancount`` and ``accounts.beancount``; refuse if either exists."""
+    """Write ``main.beancount``, ``accounts.beancount`` and the books' catalogue and units
+    files; refuse if any exists."""
     if province not in catalogue.provinces:
         raise LookupFailed(bilingual(f"tỉnh '{province}' không có trong danh mục",
                                  "unknown province code; see mtqg provinces"))
     targets = {directory / "main.beancount": main_file(catalogue, province, year),
                directory / BOOKS_CATALOGUE: CATALOGUE_TEXT,
+               directory / UNITS_FILE: REGISTRY_HEADER,
                directory / "accounts.beancount":
                    "; Tài khoản các dòng vốn (open directives)\n\n"
                    + open_directives(catalogue, province, programs, year)}
