@@ -8,7 +8,8 @@ The page follows Fava's filters: its figures come from
 :func:`~mtqgledger.disbursement.disbursement_report` over the movement table of
 the filtered entries, which is computed once per load and filter state
 (:mod:`mtqgledger.fava_ext.tables`). Its downloads call the same functions as
-the ``mtqg`` command.
+the ``mtqg`` command. A filter Fava cannot read shows Fava's message in place of
+the figures, and a download refuses it with 400 (:mod:`mtqgledger.fava_ext.filters`).
 """
 
 from __future__ import annotations
@@ -20,12 +21,20 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, urlencode
 
 from fava.application import url_for
-from fava.context import g
+from fava.core.filters import FilterError
 from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import abort, request, send_file
 from markupsafe import Markup
 
 from mtqgledger.books import fava_catalogue, fava_catalogue_files, paused_gc
+from mtqgledger.fava_ext.filters import (
+    FILTERS,
+    describe,
+    filter_state,
+    filter_title,
+    filtered,
+    time_range,
+)
 from mtqgledger.fava_ext.settings import Settings, month_ends, settings_from
 from mtqgledger.fava_ext.tables import FilterState, Table, TableCache, cumulative
 from mtqgledger.fava_ext.view import Page, breaches, build_page
@@ -39,9 +48,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from flask.wrappers import Response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILTERS = ("account", "filter", "time")
 _PLACEHOLDER = "MTQGACCOUNT"
 UNFILTERED = FilterState("", "", "")
+PAGE_PARAMS = ("year", "as_of", "unit", "province")  # Settings.params()
 
 
 class _FavaLinks:
@@ -127,9 +136,16 @@ class DisbursementPage(FavaExtensionBase):
         return self._extensions
 
     def table(self) -> Table:
-        """The movement table of the current filter state."""
-        state = FilterState(*(request.args.get(name, "") for name in FILTERS))
-        return self.tables.get(state, lambda: g.filtered.entries)
+        """The movement table of the current filter state; FilterError for a bad filter."""
+        state = filter_state(request.args)
+        return self.tables.get(state, lambda: filtered(self.ledger, state).entries)
+
+    def checked_table(self) -> Table:
+        """The table for a download: a bad filter answers 400 with Fava's message."""
+        try:
+            return self.table()
+        except FilterError as problem:
+            abort(400, describe(problem))
 
     def settings(self, table: Table) -> Settings:
         return settings_from(request.args, latest=table.latest, years=table.years,
@@ -171,9 +187,29 @@ class DisbursementPage(FavaExtensionBase):
         styles = (self.extension_dir / "templates" / "DisbursementPage.css").read_text(
             encoding="utf-8")
         with paused_gc():
-            page = self.page()
+            try:
+                page = self.page()
+            except FilterError as problem:
+                return self.render_filter_error(problem, Markup(styles))
             template = self.jinja_env.get_template("_page.html")
             return Markup(template.render(page=page, styles=Markup(styles)))
+
+    def render_filter_error(self, problem: FilterError, styles: Markup) -> Markup:
+        """The page for a filter Fava cannot read: Fava's message in place of the figures.
+
+        As Fava's own reports do (they show "Loading … failed with error" and no
+        report), no figure is shown: unfiltered figures under the reader's filter
+        would pass for filtered ones. A link drops the bad filter, keeping the rest.
+        """
+        title = filter_title(problem)
+        # The page's own parameters; url_for adds the other filters (not Fava's "partial").
+        args: dict[str, str | None] = {name: request.args[name] for name in PAGE_PARAMS
+                                       if request.args.get(name)}
+        args[problem.filter_type] = None
+        template = self.jinja_env.get_template("_filter_error.html")
+        return Markup(template.render(
+            styles=styles, title=title, message=problem.message,
+            without_url=url_for("extension_report", extension_name=self.name, **args)))
 
     @extension_endpoint("quarterly")
     def quarterly(self) -> Response:
@@ -181,7 +217,7 @@ class DisbursementPage(FavaExtensionBase):
         from mtqgledger.figures.quarterly import Quarter, quarterly_report
         from mtqgledger.outputs.quarterly_xlsx import write_quarterly_workbook
 
-        table = self.table()
+        table = self.checked_table()
         settings = self.settings(table)
         text = request.args.get("quarter") or \
             f"{settings.as_of.year}Q{(settings.as_of.month - 1) // 3 + 1}"
@@ -208,14 +244,14 @@ class DisbursementPage(FavaExtensionBase):
         """
         from mtqgledger.outputs.audit import write_audit_workbook
 
-        args = request.args
-        entries = self.ledger.get_filtered(account=args.get("account", ""),
-                                           filter=args.get("filter", "")).entries
-        until = self.settings(self.table()).as_of
+        until = self.settings(self.checked_table()).as_of  # first: it refuses a bad filter
+        state = filter_state(request.args)
+        entries = filtered(self.ledger, state._replace(time="")).entries
         since = None
-        if g.filtered.date_range is not None:
-            since = g.filtered.date_range.begin
-            until = min(until, g.filtered.date_range.end_inclusive)
+        date_range = time_range(self.ledger, state)
+        if date_range is not None:
+            since = date_range.begin
+            until = min(until, date_range.end_inclusive)
         output = io.BytesIO()
         try:
             write_audit_workbook(list(entries), list(self.ledger.load_errors),
