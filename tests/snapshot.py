@@ -36,7 +36,7 @@ REPORTS = {
     "disbursement-lines-2025-03-31": ["--by", "line", "--as-of", "2025-03-31"],
     "disbursement-projects-2024": ["--by", "project", "--plan-year", "2024"],
 }
-QUARTERLY = {"quarterly-2025Q3-dong": ["--quarter", "2025Q3"],
+QUARTERLY = {"quarterly-2025Q3-dong": ["--quarter", "2025Q3", "--unit", "dong"],
              "quarterly-2025Q1-trieu": ["--quarter", "2025Q1", "--unit", "trieu"]}
 AUDIT = {"audit-whole-books": [], "audit-2025-to-14-11": ["--from", "2025-01-01",
                                                           "--to", "2025-11-14"]}

@@ -108,7 +108,7 @@ def test_heading_block_title_and_unit(workbook):
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts
     assert ("BÁO CÁO TÌNH HÌNH GIẢI NGÂN VỐN CÁC CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA "
             "QUÝ III NĂM 2025") in texts
-    assert "Đơn vị tính: đồng" in texts
+    assert "Đơn vị tính: triệu đồng" in texts  # the default unit, as provinces report
     assert any("30/09/2025" in text for text in texts)
 
 
@@ -160,8 +160,9 @@ def test_formulas_over_the_line_cells(sample, workbook):
 def test_formats_panes_print_setup_and_signatures(workbook, sample):
     sheet = load_workbook(workbook)["Báo cáo quý"]
     assert sheet.freeze_panes == f"C{FIRST_DATA}"
-    assert sheet.cell(FIRST_DATA, column_of(sample, "plan")).number_format == "#,##0"
-    assert sheet.cell(FIRST_DATA, column_of(sample, "ratio")).number_format == "0.0%"
+    assert sheet.cell(FIRST_DATA, column_of(sample, "plan")).number_format == \
+        "[$-42A]#,##0.000,,"
+    assert sheet.cell(FIRST_DATA, column_of(sample, "ratio")).number_format == "[$-42A]0.0%"
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == 9  # A4
     assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
@@ -198,13 +199,28 @@ def test_native_chart_of_ratios_by_project_and_capital(workbook, sample):
     assert Decimal(str(row[1])) == pytest.approx(da4.ratio_by_capital["DTPT"])
 
 
-def test_unit_trieu_keeps_whole_dong_in_cells(sample, tmp_path):
-    path = tmp_path / "trieu.xlsx"
-    write_quarterly_workbook(sample, path, unit="trieu")
+def test_unit_trieu_keeps_whole_dong_in_cells(sample, workbook):
+    sheet = load_workbook(workbook)["Báo cáo quý"]  # written in the default unit, triệu
+    cell = sheet.cell(FIRST_DATA + 1, column_of(sample, "plan"))
+    assert cell.number_format == "[$-42A]#,##0.000,,"
+    assert cell.value == sample.lines[1].row.plan
+
+
+@pytest.mark.parametrize("unit, shown, number_format", [
+    ("dong", "đồng", "[$-42A]#,##0"), ("ty", "tỷ đồng", "[$-42A]#,##0.000,,,")])
+def test_unit_on_request(sample, tmp_path, unit, shown, number_format):
+    path = tmp_path / f"{unit}.xlsx"
+    write_quarterly_workbook(sample, path, unit=unit)
     sheet = load_workbook(path)["Báo cáo quý"]
     cell = sheet.cell(FIRST_DATA + 1, column_of(sample, "plan"))
-    assert cell.number_format == "#,##0.000,,"
-    assert cell.value == sample.lines[1].row.plan
+    assert (cell.number_format, cell.value) == (number_format, sample.lines[1].row.plan)
+    assert f"Đơn vị tính: {shown}" in [cell.value for row in sheet.iter_rows(max_row=7)
+                                       for cell in row]
+
+
+def test_an_unknown_unit_is_refused(sample):
+    with pytest.raises(ValueError, match="trieu"):
+        write_quarterly_workbook(sample, io.BytesIO(), unit="nghin")
 
 
 def test_writes_to_a_binary_stream(sample):
@@ -216,7 +232,8 @@ def test_writes_to_a_binary_stream(sample):
 # --- HTML --------------------------------------------------------------------------
 
 def test_html_shows_the_same_figures(sample):
-    page = to_html(sample)
+    page = to_html(sample, "dong")
+    assert "Đơn vị tính: đồng" in page
     assert "QUÝ III NĂM 2025" in page and "UBND TỈNH LAI CHÂU" in page
     for line in sample.lines:
         assert format_amount(line.row.plan) in page
@@ -227,10 +244,11 @@ def test_html_shows_the_same_figures(sample):
     assert "NGƯỜI LẬP BIỂU" in page
 
 
-def test_html_in_trieu(sample):
-    page = to_html(sample, "trieu")
+def test_html_in_trieu_by_default(sample):
+    page = to_html(sample)
     assert "Đơn vị tính: triệu đồng" in page
     assert format_amount(sample.total.row.plan, "trieu") in page
+    assert format_amount(sample.total.row.plan) not in page
 
 
 # --- CLI ---------------------------------------------------------------------------
@@ -242,11 +260,15 @@ def test_cli_writes_xlsx_and_html(tmp_path):
                                 "-o", str(xlsx)])
     assert done.exit_code == 0, done.output
     assert "41,5 %" in done.output
-    assert load_workbook(xlsx)["Báo cáo quý"]["A1"].value == "UBND TỈNH LAI CHÂU"
+    sheet = load_workbook(xlsx)["Báo cáo quý"]
+    assert sheet["A1"].value == "UBND TỈNH LAI CHÂU"
+    texts = [cell.value for row in sheet.iter_rows(max_row=7) for cell in row]
+    assert "Đơn vị tính: triệu đồng" in texts  # without --unit
     done = runner.invoke(main, ["report", "quarterly", str(SAMPLE), "--quarter", "Q3/2025",
-                                "--unit", "trieu", "--target", "80%", "-o", str(html)])
+                                "--unit", "dong", "--target", "80%", "-o", str(html)])
     assert done.exit_code == 0, done.output
-    assert "mục tiêu 80%" in html.read_text(encoding="utf-8")
+    page = html.read_text(encoding="utf-8")
+    assert "mục tiêu 80%" in page and "Đơn vị tính: đồng" in page
 
 
 @pytest.mark.parametrize("options, message", [
@@ -254,6 +276,7 @@ def test_cli_writes_xlsx_and_html(tmp_path):
     (["--quarter", "2025Q3", "--target", "abc"], "0.95"),
     (["--quarter", "2025Q3", "--target", "150"], "between"),
     (["--quarter", "2025Q3", "-o", "q.pdf"], "FILE.xlsx"),
+    (["--quarter", "2025Q3", "--unit", "nghin"], "trieu"),
 ])
 def test_cli_refuses_bad_options(options, message, tmp_path):
     done = CliRunner().invoke(main, ["report", "quarterly", str(SAMPLE), *options])

@@ -14,6 +14,7 @@ from mtqgledger.files import write_atomically
 from mtqgledger.model.catalogue import LookupFailed
 from mtqgledger.model.dates import parse_day
 from mtqgledger.model.text import bilingual
+from mtqgledger.outputs.formatting import UNITS
 
 
 class DayType(click.ParamType):
@@ -33,6 +34,12 @@ class DayType(click.ParamType):
 
 DATE = DayType()
 LEDGER = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def unit_option(default: str, help: str) -> Callable:
+    """--unit: one of the display units every output shares (outputs.formatting.UNITS)."""
+    return click.option("--unit", type=click.Choice(list(UNITS)), default=default,
+                        show_default=True, help=help)
 
 
 def open_books(ledger: Path, *, no_cache: bool = False, ignore_errors: bool = False) -> Books:

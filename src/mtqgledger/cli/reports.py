@@ -14,9 +14,11 @@ from mtqgledger.cli.options import (
     plan_year_option,
     province_code,
     target_option,
+    unit_option,
     write_output,
 )
 from mtqgledger.model.text import bilingual
+from mtqgledger.outputs.quarterly_layout import DEFAULT_UNIT
 
 
 @click.group()
@@ -47,8 +49,7 @@ def report() -> None:
                    "nội dung thành phần), content (nội dung), line.")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "json", "xlsx"]),
               default="table", show_default=True)
-@click.option("--unit", type=click.Choice(["dong", "trieu", "ty"]), default="dong",
-              show_default=True, help="Display unit of the table (CSV/JSON/xlsx are in đồng).")
+@unit_option("dong", "Display unit of the table (CSV/JSON/xlsx are in đồng).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output (required for xlsx).")
 @click.option("--ignore-errors", is_flag=True, help="Report even if the books have errors.")
@@ -100,8 +101,8 @@ def disbursement(ledger: Path, as_of: datetime.date | None, plan_year: str | Non
 @click.option("--merged-apart", is_flag=True,
               help="Show books of provinces merged away on 1/7/2025 apart, as "
                    "'Hà Giang (cũ)' (default: added up with the successor's).")
-@click.option("--unit", type=click.Choice(["dong", "trieu"]), default="dong",
-              show_default=True, help="Đơn vị tính of the form (cells stay in whole đồng).")
+@unit_option(DEFAULT_UNIT, "Đơn vị tính of the form: triệu đồng as provinces report, or "
+             "đồng, tỷ đồng. Workbook cells keep whole đồng; only their format changes.")
 @click.option("--target", default="0.95", show_default=True,
               help="Mục tiêu giải ngân by the deadline (0.95, 95 or 95%).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -122,7 +123,7 @@ def quarterly(ledger: Path, quarter: str, province: str | None, program: str | N
     \b
     Ví dụ:
       mtqg report quarterly ledgers/main.beancount --quarter 2025Q3
-      mtqg report quarterly ledgers/main.beancount --quarter 2025Q3 --unit trieu -o q3.html
+      mtqg report quarterly ledgers/main.beancount --quarter 2025Q3 --unit dong -o q3.html
     """
     from mtqgledger.figures.quarterly import Quarter, quarterly_report
     from mtqgledger.outputs.formatting import format_ratio

@@ -11,7 +11,6 @@ from html import escape
 from mtqgledger.figures.quarterly import FormLine, QuarterlyReport
 from mtqgledger.outputs import quarterly_layout as layout
 from mtqgledger.outputs import svg
-from mtqgledger.outputs.formatting import UNITS, format_amount, format_ratio
 
 STYLE = """
 @page { size: A4 landscape; margin: 10mm; }
@@ -45,10 +44,9 @@ figcaption { font-weight: bold; text-align: center; }
 """
 
 
-def to_html(report: QuarterlyReport, unit: str = "dong") -> str:
-    """The whole page; amounts in ``unit`` (dong | trieu | ty), ratios to one decimal."""
-    if unit not in UNITS:
-        raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+def to_html(report: QuarterlyReport, unit: str = layout.DEFAULT_UNIT) -> str:
+    """The whole page; amounts in ``unit`` (trieu | dong | ty), ratios to one decimal."""
+    layout.check_unit(unit)
     cols = layout.columns(report)
     parts = [
         '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n',
@@ -71,7 +69,7 @@ def _heading(report: QuarterlyReport, unit: str) -> str:
         "<p><i>……………, ngày …… tháng …… năm ……</i></p></div>\n</div>\n"
         f"<h1>{escape(layout.title(report))}</h1>\n"
         f'<p class="subtitle">{escape(layout.subtitle(report))}</p>\n'
-        f'<p class="unit">Đơn vị tính: {escape(UNITS[unit][1])}</p>\n'
+        f'<p class="unit">{escape(layout.unit_line(unit))}</p>\n'
     )
 
 
@@ -87,15 +85,7 @@ def _header(cols: list[layout.Column]) -> str:
 
 
 def _cell(column: layout.Column, line: FormLine, unit: str) -> str:
-    value = column.value(line)
-    if value is None:
-        text = ""
-    elif column.kind == "amount":
-        text = format_amount(value, unit)
-    elif column.kind == "ratio":
-        text = format_ratio(value)
-    else:
-        text = escape(str(value))
+    text = escape(layout.cell_text(column, line, unit))
     return f'<td class="{column.kind} {column.key}">{text}</td>'
 
 

@@ -2,7 +2,9 @@
 
 Each column names its header path (one to three levels; neighbours with the
 same prefix share a merged cell) and reads its value from a :class:`FormLine`.
-Only the outputs format; no figure is computed here.
+Only the outputs format; no figure is computed here. Both outputs print amounts in
+one of the units of :data:`mtqgledger.outputs.formatting.UNITS`, triệu đồng unless
+asked otherwise, as provinces report.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 
 from mtqgledger.figures.quarterly import FormLine, QuarterlyReport
 from mtqgledger.model.titles import REPORT_TITLE, ROMAN_QUARTERS, deadline_legend
-from mtqgledger.outputs.formatting import format_date
+from mtqgledger.outputs.formatting import UNITS, format_amount, format_date, format_ratio
 
 SIGNATURES = (("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),
               ("KẾ TOÁN TRƯỞNG", "(Ký, ghi rõ họ tên)"),
@@ -20,6 +22,17 @@ SIGNATURES = (("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),
 
 
 HEADER_DEPTH = 3
+DEFAULT_UNIT = "trieu"  # provinces send the form up in triệu đồng
+
+
+def check_unit(unit: str) -> None:
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+
+
+def unit_line(unit: str) -> str:
+    """The heading line stating the unit every amount of the form is printed in."""
+    return f"Đơn vị tính: {UNITS[unit][1]}"
 
 
 @dataclass(frozen=True)
@@ -28,7 +41,7 @@ class Column:
     header: tuple[str, ...]
     kind: str  # text | amount | ratio
     value: Callable[[FormLine], object]
-    width: float = 16
+    width: float = 16  # the least, for the header to wrap within its rows; figures widen it
 
 
 def title(report: QuarterlyReport) -> str:
@@ -44,6 +57,18 @@ def subtitle(report: QuarterlyReport) -> str:
 def target_percent(report: QuarterlyReport) -> str:
     percent = (report.target * 100).normalize()
     return f"{percent:f}".replace(".", ",") + "%"
+
+
+def cell_text(column: Column, line: FormLine, unit: str) -> str:
+    """A cell as the form prints it: amounts in ``unit``, ratios in %, '' for no figure."""
+    value = column.value(line)
+    if value is None:
+        return ""
+    if column.kind == "amount":
+        return format_amount(value, unit)
+    if column.kind == "ratio":
+        return format_ratio(value)
+    return str(value)
 
 
 def _title(line: FormLine) -> str:

@@ -1,9 +1,12 @@
 """The quarterly disbursement report as the workbook a province sends up.
 
-Cells hold whole đồng; a unit of triệu đồng only changes the number format
-(``#,##0.000,,`` shows millions), so every figure stays exact. The total row,
-the ratio and the remaining plan are live formulas over the line cells, so
-the reader can recompute them.
+Cells hold whole đồng; the unit (triệu đồng unless asked otherwise) only changes
+the number format (``#,##0.000,,`` shows millions), so every figure stays exact.
+The total row, the ratio and the remaining plan are live formulas over the line
+cells, so the reader can recompute them.
+
+Every column is as wide as the longest figure it prints, and the form prints on
+A4 landscape fitted to the page's width; the chart sheet prints on one page.
 """
 
 from __future__ import annotations
@@ -15,42 +18,80 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mtqgledger.figures.quarterly import FormLine, QuarterlyReport
 from mtqgledger.model.titles import lower_first
 from mtqgledger.outputs import quarterly_layout as layout
-from mtqgledger.outputs.xlsx import (
-    AMOUNT_FORMATS,
-    BEHIND_FILL,
-    BORDER,
-    CENTRE,
-    HEADER_FILL,
-    NUMBER_FORMATS,
-)
+from mtqgledger.outputs.formatting import UNITS, format_amount
+from mtqgledger.outputs.xlsx import BEHIND_FILL, BORDER, CENTRE, HEADER_FILL
 
-UNIT_LINES = {"dong": "Đơn vị tính: đồng", "trieu": "Đơn vị tính: triệu đồng"}
-RATIO_FORMAT = NUMBER_FORMATS["ratio"]
+# Vietnamese (LCID 042A): LibreOffice then shows 1.234.567,5 and 41,5% as the HTML form
+# and the terminal do, whatever its own locale; Excel keeps the computer's separators.
+VIETNAMESE = "[$-42A]"
+RATIO_FORMAT = VIETNAMESE + "0.0%"
 HEADER_TOP = 8  # first header row; rows above hold the heading block
 _INDENT = {"total": 0, "province": 0, "program": 0, "project": 1, "subproject": 2, "content": 3}
 
 
 def write_quarterly_workbook(report: QuarterlyReport, output: Path | BinaryIO, *,
-                             unit: str = "dong") -> None:
-    """Write the quarterly form (sheet 'Báo cáo quý') and its chart (sheet 'Biểu đồ')."""
-    if unit not in AMOUNT_FORMATS:
-        raise ValueError(f"unit must be one of {', '.join(AMOUNT_FORMATS)}, not {unit!r}")
+                             unit: str = layout.DEFAULT_UNIT) -> None:
+    """Write the quarterly form (sheet 'Báo cáo quý') and its chart (sheet 'Biểu đồ').
+
+    ``unit`` is a key of :data:`~mtqgledger.outputs.formatting.UNITS` (trieu, dong, ty).
+    """
+    layout.check_unit(unit)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Báo cáo quý"
     cols = layout.columns(report)
     _heading(sheet, report, len(cols), unit)
-    first_data = _headers(sheet, cols)
-    last_data = _lines(sheet, report, cols, first_data, AMOUNT_FORMATS[unit])
+    first_data = _headers(sheet, cols, column_widths(report, cols, unit))
+    last_data = _lines(sheet, report, cols, first_data, amount_format(unit))
     _footer(sheet, report, len(cols), last_data + 2)
     _print_setup(sheet, cols, first_data)
     _chart(workbook.create_sheet("Biểu đồ"), report)
     workbook.save(output)
+
+
+def amount_format(unit: str) -> str:
+    """The number format that shows a cell of whole đồng in ``unit`` as format_amount does:
+    '#,##0' for đồng, '#,##0.000,,' for triệu (each trailing comma divides by 1000)."""
+    divisor, _ = UNITS[unit]
+    thousands = len(str(divisor)) - 1
+    if divisor != 10 ** thousands or thousands % 3:
+        raise ValueError(f"{unit}: a number format can only divide by a power of 1000")
+    places = len(format_amount(0, unit).partition(",")[2])  # vi_VN's decimal comma
+    decimals = "." + "0" * places if places else ""
+    return f"{VIETNAMESE}#,##0{decimals}{',' * (thousands // 3)}"
+
+
+# A printed character's width in Excel's unit (the width of a digit of the default
+# font). Measured in LibreOffice where Calibri and its stand-in Carlito are missing,
+# so that it prints in DejaVu, wider than Calibri; with a margin: a bold digit takes
+# 1.15, a separator 0.65, '%' 1.6, a letter up to 1.4, and a cell 1.5 more for its
+# padding. tests/test_quarterly_print.py prints the form to check no figure is '###'.
+_NARROW = set(".,-/ ()")
+
+
+def print_width(text: str) -> float:
+    """The column width that prints ``text`` in bold without '###' or wrapping."""
+    width = sum(1.15 if char.isdigit() else 0.65 if char in _NARROW
+                else 1.6 if char == "%" else 1.4 for char in text)
+    return round(width + 1.5, 1)
+
+
+def column_widths(report: QuarterlyReport, cols: list[layout.Column], unit: str) -> list[float]:
+    """Each column's width: its layout's least width, widened to the longest figure it
+    prints (bold, as the total's) and to the longest word of its header."""
+    widths = []
+    for column in cols:
+        need = [column.width, *(print_width(word) for word in column.header[-1].split())]
+        if column.kind != "text":
+            need += [print_width(layout.cell_text(column, line, unit)) for line in report.lines]
+        widths.append(max(need))
+    return widths
 
 
 def _merge(sheet: Worksheet, row: int, first: int, last: int, value: str, **style) -> None:
@@ -77,19 +118,19 @@ def _heading(sheet: Worksheet, report: QuarterlyReport, width: int, unit: str) -
            alignment=centre)
     _merge(sheet, 6, 1, width, layout.subtitle(report), font=Font(italic=True),
            alignment=centre)
-    _merge(sheet, 7, width - 3, width, UNIT_LINES[unit], font=Font(italic=True),
+    _merge(sheet, 7, width - 3, width, layout.unit_line(unit), font=Font(italic=True),
            alignment=Alignment(horizontal="right"))
     sheet.row_dimensions[5].height = 36
 
 
-def _headers(sheet: Worksheet, cols: list[layout.Column]) -> int:
+def _headers(sheet: Worksheet, cols: list[layout.Column], widths: list[float]) -> int:
     """The merged header rows and the numbering row; returns the first data row."""
-    for index, column in enumerate(cols, start=1):
+    for index, width in enumerate(widths, start=1):
         for level in range(layout.HEADER_DEPTH):
             cell = sheet.cell(HEADER_TOP + level, index)
             cell.border, cell.alignment, cell.fill = BORDER, CENTRE, HEADER_FILL
             cell.font = Font(bold=True)
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+        sheet.column_dimensions[get_column_letter(index)].width = width
     for header in layout.header_cells(cols):
         row, column = HEADER_TOP + header.row, header.column + 1
         sheet.cell(row, column, header.text)
@@ -182,14 +223,20 @@ def _print_setup(sheet: Worksheet, cols: list[layout.Column], first_data: int) -
     sheet.print_options.horizontalCentered = True
 
 
+# The chart sheet on one A4 landscape page: the table, then the chart under it, no
+# wider than the page between its margins (29.7 cm - 2 x 1.27 cm).
+CHART_WIDTH_CM, CHART_HEIGHT_CM = 25, 13
+
+
 def _chart(sheet: Worksheet, report: QuarterlyReport) -> None:
-    """Ratio by project and capital type: the data table and a native bar chart over it."""
+    """Ratio by project and capital type: the data table and a native bar chart under it."""
     capitals = report.catalogue.capitals
-    sheet.append(["Dự án", *(f"Tỷ lệ {lower_first(capitals[code].heading)}"
-                             for code in report.capitals), "Tỷ lệ chung"])
+    headers = ["Dự án", *(f"Tỷ lệ {lower_first(capitals[code].heading)}"
+                          for code in report.capitals), "Tỷ lệ chung"]
+    sheet.append(headers)
     projects = [line for line in report.lines if line.row.level == "project"]
-    for line in projects:
-        label = f"{line.row.program} {line.row.project}"
+    labels = [f"{line.row.program} {line.row.project}" for line in projects]
+    for label, line in zip(labels, projects, strict=True):
         sheet.append([label, *(line.ratio_by_capital[code] for code in report.capitals),
                       line.row.ratio])
     for row in sheet.iter_rows(min_row=2, min_col=2):
@@ -197,9 +244,9 @@ def _chart(sheet: Worksheet, report: QuarterlyReport) -> None:
             cell.number_format = RATIO_FORMAT
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 18
-    for index in range(2, len(report.capitals) + 3):
-        sheet.column_dimensions[get_column_letter(index)].width = 14
+    sheet.column_dimensions["A"].width = max(print_width(text) for text in [*labels, "Dự án"])
+    for index, text in enumerate(headers[1:], start=2):
+        sheet.column_dimensions[get_column_letter(index)].width = max(print_width(text), 12)
     chart = BarChart()
     chart.type = "col"
     chart.title = f"Tỷ lệ giải ngân theo dự án và loại vốn – {report.quarter.title}"
@@ -211,5 +258,17 @@ def _chart(sheet: Worksheet, report: QuarterlyReport) -> None:
                      max_row=len(projects) + 1)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(projects) + 1))
-    chart.width, chart.height = 24, 12
-    sheet.add_chart(chart, "F2")
+    chart.width, chart.height = CHART_WIDTH_CM, CHART_HEIGHT_CM
+    sheet.add_chart(chart, f"A{len(projects) + 3}")
+    _one_page(sheet)
+
+
+def _one_page(sheet: Worksheet) -> None:
+    """A4 landscape, shrunk if need be to one page: many projects make the table long."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = sheet.page_setup.fitToHeight = 1
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.5, bottom=0.5, header=0.3,
+                                     footer=0.3)
+    sheet.print_options.horizontalCentered = True
