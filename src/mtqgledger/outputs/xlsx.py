@@ -15,7 +15,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 NUMBER_FORMATS = {"text": "General", "amount": "#,##0", "ratio": "0.0%", "integer": "0",
                   "date": "dd/mm/yyyy", "datetime": "dd/mm/yyyy hh:mm"}
-AMOUNT_FORMATS = {"dong": "#,##0", "trieu": "#,##0.000,,"}  # millions: cells stay in đồng
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BEHIND_FILL = PatternFill("solid", fgColor="FCE4D6")
 _THIN = Side(style="thin", color="808080")
