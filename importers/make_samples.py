@@ -86,8 +86,10 @@ def allocation_decision(target: Path) -> None:
         ("1", DA4, None),
         ("a", TDA1, None),
         ("-", "Trường Cao đẳng Lai Châu", (17840, 38250.5, 0, 0)),
-        ("-", "Sở Nông nghiệp và Môi trường", (0, 91209.5, 0, 25000)),
+        ("-", "Sở Nông nghiệp và Môi trường", (0, 91209.5, 0, 11000)),
         ("", "Trong đó: kinh phí đào tạo nghề cho lao động nông thôn", (0, 95000, 0, 0)),
+        ("-", "Trung tâm GDNN-GDTX huyện Phong Thổ", (0, 0, 0, 6000)),
+        ("-", "Trung tâm GDNN-GDTX huyện Tân Uyên", (0, 0, 0, 8000)),
         ("b", TDA2, (0, 7620, 0, 0)),
         ("c", TDA3, (12000, 10000, 0, 2040)),
         ("II", DTTS, None),
@@ -100,7 +102,8 @@ def allocation_decision(target: Path) -> None:
         if amounts:
             values[offset] = amounts
     # parents: row -> children rows (Excel numbers), for SUM formulas with cached values
-    parents = {11: [12], 12: [13, 17, 18], 13: [14, 15], 19: [20], 20: [21], first: [11, 19]}
+    parents = {11: [12], 12: [13, 19, 20], 13: [14, 15, 17, 18], 21: [22], 22: [23],
+               first: [11, 21]}
 
     def figures(row: int) -> tuple:
         if row in values:

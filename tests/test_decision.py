@@ -94,7 +94,7 @@ def test_of_which_rows_are_not_added(tmp_path):
     assert all("huyện nghèo" not in entry.narration for entry in result.entries)
 
 
-def test_detail_rows_become_entries_with_their_title(tmp_path):
+def test_unit_rows_become_entries_with_their_title(tmp_path):
     rows = [[None, "TỔNG SỐ", 110, 100, None, None, 10],
             ["I", GNBV, 110, 100, None, None, 10],
             ["1", DA4, 110, 100, None, None, 10],
@@ -102,8 +102,8 @@ def test_detail_rows_become_entries_with_their_title(tmp_path):
             ["-", "Trường Cao đẳng Lai Châu", 70, 70, None, None, None],
             ["-", "Trung tâm GDNN-GDTX Phong Thổ", 40, 30, None, None, 10]]
     result = read(decision_workbook(tmp_path / "qd.xlsx", rows))
-    details = sorted((e.meta["unit"], int(e.meta["row"])) for e in result.entries)
-    assert details == [("Trung tâm GDNN-GDTX Phong Thổ", 14), ("Trung tâm GDNN-GDTX Phong Thổ",
+    units = sorted((e.meta["unit"], int(e.meta["row"])) for e in result.entries)
+    assert units == [("Trung tâm GDNN-GDTX Phong Thổ", 14), ("Trung tâm GDNN-GDTX Phong Thổ",
                                                               14),
                        ("Trường Cao đẳng Lai Châu", 13)]
 
@@ -148,7 +148,7 @@ def test_beangulp_importer_identifies_and_extracts(tmp_path):
 
 
 def test_sample_workbooks_read():
-    assert len(read(SAMPLES / "QD-35-giao-von-2025.xlsx").entries) == 9
+    assert len(read(SAMPLES / "QD-35-giao-von-2025.xlsx").entries) == 11
     top_up = read(SAMPLES / "QD-1128-bo-sung-2025.xls")  # the old .xls format
     assert sum(int(e.postings[0].units.number) for e in top_up.entries) == 4_915_000_000
     adjustment = read(SAMPLES / "QD-1390-dieu-chinh-2025.xlsx")

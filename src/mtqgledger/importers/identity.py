@@ -28,8 +28,11 @@ def identity_keys(entry: data.Transaction) -> set[tuple]:
         return set()
     # A voucher's movement is also told apart by its amount; a decision's line is
     # not, so that a changed figure under the same decision is never booked twice.
-    size = str(max(abs(p.units.number) for p in entry.postings)) if "voucher" in meta else ""
-    kind, (unit, _) = str(meta.get("kind", "")), unit_written(meta)
+    # A decision's unit row tells its figures apart; a voucher's unit is the registry's name
+    # once imported, so it is left out rather than compared as the statement writes it.
+    voucher = "voucher" in meta
+    size = str(max(abs(p.units.number) for p in entry.postings)) if voucher else ""
+    kind, unit = str(meta.get("kind", "")), "" if voucher else unit_written(meta)[0]
     return {(str(reference), kind, posting.account.split(":", 2)[-1], unit, size)
             for posting in entry.postings if root_of(posting.account) is not None}
 

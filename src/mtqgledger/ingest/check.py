@@ -20,6 +20,7 @@ from beancount.parser import printer
 
 from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.plugins import budget_rules
+from mtqgledger.plugins.rule_options import RuleConfig
 
 
 def unbalanced(entries: list[data.Directive], options_map: dict) -> list:
@@ -66,7 +67,7 @@ def check_result(existing: list[data.Directive], options_map: dict,
     for name, config in options_map.get("plugin", []):
         if name == budget_rules.__name__:  # the books' own rules, with their options
             base = os.path.dirname(options_map.get("filename") or ".")
-            sources = budget_rules.RuleConfig.parse(config, base).sources
-            errors += budget_rules.check_rules(combined, catalogue, sources)
+            rules = RuleConfig.parse(config, base)
+            errors += budget_rules.check_rules(combined, catalogue, rules)[0]
             break
     return [printer.format_error(error) for error in errors]

@@ -26,10 +26,10 @@ from mtqgledger.model.units import (
     UNIT_KEY,
     UNITS_FILE,
     Units,
+    loose,
     unit_written,
 )
 from mtqgledger.outputs.beancount_text import quote
-
 
 
 def units_path(ledger: Path) -> Path:
@@ -56,11 +56,11 @@ class UnitNames:
     def _resolve(self, province: str, name: str, code: str) -> str:
         known = self.registry.find(province, name, code) or \
             (self.codes.get((province, code)) if code else None) or \
-            self.added.get((province, self.registry.fold(name)))
+            self.added.get((province, loose(self.registry.fold(name))))
         if known is None:
             kind = self.registry.kind_of(name) if name else None
             unit = Unit(province, name or code, code, kind.code if kind else "")
-            self.added[(province, self.registry.fold(unit.name))] = unit
+            self.added[(province, loose(self.registry.fold(unit.name)))] = unit
             if code:
                 self.codes[(province, code)] = unit
             return unit.name

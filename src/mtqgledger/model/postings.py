@@ -65,6 +65,7 @@ RETURN = Kind("return", "giam-chi", Root.APPROPRIATION, Root.DISBURSED, "voucher
 RETURN_ADVANCE = Kind("return_advance", "giam-chi", Root.APPROPRIATION, Root.ADVANCE, "voucher")
 ADJUSTMENT_CODE = "dieu-chinh"
 EXTENSION_CODE = "keo-dai"
+HANDOVER_CODE = "ban-giao"
 
 
 def adjustment(source: Line | str, target: Line | str, amount: int) -> list[Posting]:

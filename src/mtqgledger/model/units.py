@@ -81,6 +81,15 @@ def posting_unit(entry: data.Transaction, posting: data.Posting) -> tuple[str, s
     return name, code
 
 
+_LEVEL_WORDS = frozenset({"huyen", "tinh"})
+
+
+def loose(folded: str) -> str:
+    """A folded name without the words of the administrative level, so "Trung tâm GDNN-GDTX
+    huyện Phong Thổ" is found as a statement writes it, "Trung tâm GDNN-GDTX Phong Thổ"."""
+    return " ".join(word for word in folded.split() if word not in _LEVEL_WORDS)
+
+
 class Units:
     """The registry of a catalogue: look-ups by code, by name and by spelling."""
 
@@ -92,11 +101,16 @@ class Units:
         self.units = catalogue.units
         self._by_code: dict[tuple[str, str], Unit] = {}
         self._by_name: dict[tuple[str, str], Unit] = {}
+        self._by_loose: dict[tuple[str, str], Unit | None] = {}
         for unit in self.units:
             if unit.code:
                 self._by_code.setdefault((unit.province, unit.code), unit)
             for written in (unit.name, *unit.aliases):
-                self._by_name.setdefault((unit.province, self.fold(written)), unit)
+                folded = self.fold(written)
+                self._by_name.setdefault((unit.province, folded), unit)
+                key = (unit.province, loose(folded))
+                # A loose spelling two units share names neither.
+                self._by_loose[key] = unit if self._by_loose.get(key, unit) == unit else None
         self._refs: dict[tuple[str, str, str], UnitRef] = {}
 
     def find(self, province: str, name: str = "", code: str = "") -> Unit | None:
@@ -104,7 +118,9 @@ class Units:
         if code and (unit := self._by_code.get((province, code))) is not None:
             return unit
         if name:
-            unit = self._by_name.get((province, self.fold(name)))
+            folded = self.fold(name)
+            unit = self._by_name.get((province, folded)) or \
+                self._by_loose.get((province, loose(folded)))
             if unit is not None and (not code or not unit.code or unit.code == code):
                 return unit
         return None

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from mtqgledger.model.accounts import Line
 from mtqgledger.model.catalogue import Catalogue, LookupFailed, Node
-from mtqgledger.model.units import REGISTRY_HEADER, UNITS_FILE
 from mtqgledger.model.text import bilingual
 from mtqgledger.model.titles import province_name
+from mtqgledger.model.units import REGISTRY_HEADER, UNITS_FILE
 from mtqgledger.outputs.beancount_text import format_entries, open_entries, quote
 
 

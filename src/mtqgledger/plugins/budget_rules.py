@@ -16,11 +16,18 @@ Rules (each error names the account, the date and the amounts):
 * at the end of each day no line's unused appropriation is negative (an
   advance or payment beyond the remaining allocation), and no line's
   outstanding advance is negative (a settlement beyond what was advanced);
+* on a line whose plan is divided among spending units, the same per unit
+  (plugins/unit_rules.py); advances recovered by 80 % of the plan paid, and
+  advances of plan-year N money made by 31/12 of N (NĐ 254/2025/NĐ-CP);
 * money of a capital type whose deadline is enforced (investment, ĐTPT: 31/01
   of N+1, see mtqgledger.model.deadlines) is not advanced or paid after it
   unless it was extended: money moved into the line's ``…:K<year>`` segment may
   be spent until that transaction's ``extend_to`` date (default 31/12 of the
   year it was extended into).
+
+Each rule (``plugins/rule_options.RULES``) stops by default; ``warn=rule,…`` on the
+plugin line makes it a warning, kept in the options as ``mtqg_warnings``
+(:func:`rule_warnings`) for ``mtqg check``, the Fava page and the audit workbook.
 """
 
 from __future__ import annotations
@@ -30,7 +37,6 @@ import contextlib
 import datetime
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from beancount.core import data
@@ -45,43 +51,20 @@ from mtqgledger.model.catalogue import (
 )
 from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.model.deadlines import extension_end, spending_deadline
+from mtqgledger.model.postings import HANDOVER_CODE
 from mtqgledger.model.text import bilingual
-from mtqgledger.outputs.formatting import format_amount, format_date
+from mtqgledger.outputs.formatting import format_date
+from mtqgledger.plugins.rule_options import WARN, RuleConfig
+from mtqgledger.plugins.unit_rules import UnitLedger, dong
 
 __plugins__ = ("budget_rules",)
 
 BudgetRuleError = collections.namedtuple("BudgetRuleError", "source message entry")
+BudgetRuleWarning = collections.namedtuple("BudgetRuleWarning", "source message entry")
+WARNINGS_OPTION = "mtqg_warnings"
 
 NO_SOURCE = data.new_metadata("<budget_rules>", 0)
 SPENDING_ROOTS = (Root.ADVANCE, Root.DISBURSED)
-
-
-@dataclass(frozen=True)
-class RuleConfig:
-    """Plugin options: the accepted sources and any extra catalogue files."""
-
-    sources: frozenset[str] | None = None
-    catalogue_files: tuple[str, ...] = ()
-
-    @classmethod
-    def parse(cls, text: str | None, base_dir: str) -> RuleConfig:
-        """Parse ``"sources=NSTW,NSDP; catalogue=a.toml,b.toml"`` (paths relative to the ledger)."""
-        sources = None
-        files: list[str] = []
-        for item in filter(None, (part.strip() for part in (text or "").split(";"))):
-            key, sep, value = item.partition("=")
-            values = [v.strip() for v in value.split(",") if v.strip()]
-            if not sep or not values:
-                raise ValueError(bilingual(f"budget_rules: tùy chọn '{item}' không đúng dạng",
-                                           "expected key=value"))
-            if key.strip() == "sources":
-                sources = frozenset(values)
-            elif key.strip() == "catalogue":
-                files.extend(os.path.join(base_dir, v) for v in values)
-            else:
-                raise ValueError(bilingual(f"budget_rules: không có tùy chọn '{key.strip()}'",
-                                           "known options: sources, catalogue"))
-        return cls(sources, tuple(files))
 
 
 def catalogue_files(options_map: dict, base_dir: str) -> list[str]:
@@ -95,10 +78,6 @@ def catalogue_files(options_map: dict, base_dir: str) -> list[str]:
             with contextlib.suppress(ValueError):
                 files.extend(RuleConfig.parse(config, base_dir).catalogue_files)
     return files
-
-
-def _dong(amount: Decimal) -> str:
-    return f"{format_amount(int(amount))} đ"
 
 
 def _not_in_catalogue(catalogue: Catalogue, path: tuple[str, ...],
@@ -144,23 +123,30 @@ def check_line(line: Line, catalogue: Catalogue, sources: frozenset[str]) -> lis
 
 
 class _Checker:
-    def __init__(self, catalogue: Catalogue, sources: frozenset[str]):
+    def __init__(self, catalogue: Catalogue, config: RuleConfig):
         self.catalogue = catalogue
-        self.sources = sources
+        self.config = config
+        self.sources = config.sources or catalogue.default_sources()
         self.errors: list[BudgetRuleError] = []
+        self.warnings: list[BudgetRuleWarning] = []
+        self.units = UnitLedger(catalogue.unit_registry, self.error, config.advance_recovery)
         self.checked_accounts: dict[str, tuple[Root | None, Line | None]] = {}
         self.checked_lines: set[Line] = set()
         self.malformed_lines: set[str] = set()
         self.balances: dict[str, Decimal] = collections.defaultdict(Decimal)
         self.deadlines: dict[Line, datetime.date] = {}
         self.rule_days: dict[tuple[str, int, bool], datetime.date] = {}
+        self.advance_days: dict[int, datetime.date] = {}
         self.day: datetime.date | None = None
         # account -> (opening balance of the day, amount taken out that day, last entry taking)
         self.taken_today: dict[str, tuple[Decimal, Decimal, data.Transaction]] = {}
 
-    def error(self, entry: data.Directive | None, message: str) -> None:
+    def error(self, rule: str, entry: data.Directive | None, message: str) -> None:
         meta = entry.meta if entry is not None else NO_SOURCE
-        self.errors.append(BudgetRuleError(meta, message, entry))
+        if self.config.severity(rule) == WARN:
+            self.warnings.append(BudgetRuleWarning(meta, f"[{rule}] {message}", entry))
+        else:
+            self.errors.append(BudgetRuleError(meta, message, entry))
 
     def root_and_line(self, account: str, entry: data.Directive,
                       ) -> tuple[Root | None, Line | None]:
@@ -175,14 +161,15 @@ class _Checker:
             line_part = account.split(":", 2)[-1]
             if line_part not in self.malformed_lines:  # one report per line, not per root
                 self.malformed_lines.add(line_part)
-                self.error(entry, f"Tài khoản sai mô hình (account model): {problem}")
+                self.error("account", entry,
+                           f"Tài khoản sai mô hình (account model): {problem}")
         else:
             if parsed is not None:
                 root, line = parsed
                 if line not in self.checked_lines:  # one report per line, not per root
                     self.checked_lines.add(line)
                     for problem in check_line(line, self.catalogue, self.sources):
-                        self.error(entry, f"Dòng vốn {line.name()}: {problem}")
+                        self.error("account", entry, f"Dòng vốn {line.name()}: {problem}")
         self.checked_accounts[account] = (root, line) if line is not None else (None, None)
         return self.checked_accounts[account]
 
@@ -201,23 +188,43 @@ class _Checker:
         if not model_postings:
             return
         self.check_provenance(entry)
-        spends = any(root in SPENDING_ROOTS for _, root, _ in model_postings)
+        # A handover moves money between units: nothing is spent, no deadline applies.
+        handover = entry.meta.get("kind") == HANDOVER_CODE
+        spends = not handover and any(root in SPENDING_ROOTS for _, root, _ in model_postings)
         # An advance must be made by spend_until; a payment may follow until pay_until.
-        advancing = any(root is Root.ADVANCE and posting.units.number > 0
-                        for posting, root, _ in model_postings)
+        advancing = spends and any(root is Root.ADVANCE and posting.units.number > 0
+                                   for posting, root, _ in model_postings)
         for posting, root, line in model_postings:
             units = posting.units
             if units.currency != "VND" or units.number != units.number.to_integral_value():
-                self.error(entry, bilingual(f"{posting.account}: số tiền phải là đồng nguyên",
-                                            f"expected whole VND, found {units}"))
+                self.error("whole_dong", entry, bilingual(
+                    f"{posting.account}: số tiền phải là đồng nguyên",
+                    f"expected whole VND, found {units}"))
                 continue
             if root is Root.APPROPRIATION:
-                if units.number > 0 and line.is_extended and not spends:
+                if units.number > 0 and line.is_extended and not spends and not handover:
                     self.register_extension(entry, line)  # not a giảm chi paying money back
                 if units.number < 0 and spends:
                     self.check_deadline(entry, posting.account, line, advancing)
             if root in (Root.APPROPRIATION, Root.ADVANCE):
                 self.move(entry, posting.account, units.number)
+            self.units.post(entry, posting, root, line, units.number, spends)
+
+    def advance_too_late(self, entry: data.Transaction, account: str, line: Line) -> bool:
+        """NĐ 254/2025: advances of plan-year N money only until 31/12 of N (configurable);
+        extended money follows its extension's deadline instead."""
+        until = self.advance_days.get(line.plan_year)
+        if until is None:
+            until = self.advance_days[line.plan_year] = spending_deadline(
+                self.config.advance_until, line.plan_year)
+        if entry.date > until:
+            self.error("advance_until", entry, bilingual(
+                f"{account}: tạm ứng ngày {format_date(entry.date)} quá hạn: vốn năm "
+                f"{line.plan_year} chỉ được tạm ứng đến {format_date(until)} (NĐ 254/2025/NĐ-CP); "
+                f"vốn được kéo dài sang …:Y{line.plan_year}:K{entry.date.year} (mtqg extend) "
+                "theo hạn kéo dài", "an advance of the plan year's money after its last day"))
+            return True
+        return False
 
     def check_provenance(self, entry: data.Transaction) -> None:
         meta = entry.meta
@@ -231,18 +238,20 @@ class _Checker:
         else:
             problem = bilingual("thiếu căn cứ: cần 'decision' và 'decision_date' hoặc 'voucher'",
                                 "no provenance")
-        self.error(entry, f"Giao dịch ngày {format_date(entry.date)}: {problem}")
+        self.error("provenance", entry, f"Giao dịch ngày {format_date(entry.date)}: {problem}")
 
     def register_extension(self, entry: data.Transaction, line: Line) -> None:
         extend_to = entry.meta.get("extend_to", extension_end(line.budget_year))
         if not isinstance(extend_to, datetime.date):
-            self.error(entry, bilingual("extend_to phải là ngày",
-                                        f"must be a date, found {extend_to!r}"))
+            self.error("deadline", entry, bilingual("extend_to phải là ngày",
+                                                    f"must be a date, found {extend_to!r}"))
             return
         self.deadlines[line] = max(extend_to, self.deadlines.get(line, extend_to))
 
     def check_deadline(self, entry: data.Transaction, account: str, line: Line,
                        advancing: bool) -> None:
+        if advancing and not line.is_extended and self.advance_too_late(entry, account, line):
+            return
         capital = self.catalogue.capitals.get(line.capital)
         if line.is_extended:
             deadline = self.deadlines.get(line)
@@ -261,8 +270,9 @@ class _Checker:
                    "an extension must move it first")
         else:
             return
-        self.error(entry, bilingual(f"{account}: giải ngân ngày {format_date(entry.date)} quá "
-                                    f"hạn: {why[0]}", f"spent after its deadline; {why[1]}"))
+        self.error("deadline", entry, bilingual(
+            f"{account}: giải ngân ngày {format_date(entry.date)} quá hạn: {why[0]}",
+            f"spent after its deadline; {why[1]}"))
 
     def deadline_of(self, capital: Capital, plan_year: int, advancing: bool) -> datetime.date:
         """The capital type's last day for advances or payments of a plan year (cached: the
@@ -295,9 +305,10 @@ class _Checker:
                 what, had = "Thu hồi tạm ứng vượt số tạm ứng chưa thu hồi", \
                     "tạm ứng chưa thu hồi đầu ngày"
                 english = "settlement beyond the outstanding advance"
-            self.error(entry, bilingual(f"{what}: {account} ngày {format_date(entry.date)}: "
-                                        f"chi/giảm {_dong(taken)}, {had} {_dong(opening)}, "
-                                        f"vượt {_dong(-closing)}", english))
+            rule = "overdraft" if root is Root.APPROPRIATION else "settlement"
+            self.error(rule, entry, bilingual(f"{what}: {account} ngày {format_date(entry.date)}: "
+                                              f"chi/giảm {dong(taken)}, {had} {dong(opening)}, "
+                                              f"vượt {dong(-closing)}", english))
         self.taken_today.clear()
 
 
@@ -306,26 +317,33 @@ def budget_rules(
     options_map: dict,
     config_str: str | None = None,
 ) -> tuple[list[data.Directive], list[BudgetRuleError]]:
-    """Check the budget rules; entries are returned unchanged."""
+    """Check the budget rules; entries are returned unchanged, warnings kept in the options."""
     base_dir = os.path.dirname(options_map.get("filename") or ".")
     try:
         config = RuleConfig.parse(config_str, base_dir)
         catalogue = load_catalogue(config.catalogue_files)
     except (ValueError, CatalogueError) as problem:
         return entries, [BudgetRuleError(NO_SOURCE, str(problem), None)]
-    return entries, check_rules(entries, catalogue, config.sources)
+    errors, warnings = check_rules(entries, catalogue, config)
+    options_map[WARNINGS_OPTION] = warnings
+    return entries, errors
+
+
+def rule_warnings(options_map: dict) -> list[BudgetRuleWarning]:
+    """The warnings of the rules the books' plugin line set to warn."""
+    return list(options_map.get(WARNINGS_OPTION, ()))
 
 
 def check_rules(entries: list[data.Directive], catalogue: Catalogue,
-                sources: frozenset[str] | None = None) -> list[BudgetRuleError]:
+                config: RuleConfig | None = None,
+                ) -> tuple[list[BudgetRuleError], list[BudgetRuleWarning]]:
     """The budget rules over ``entries`` with this catalogue (``mtqg import`` passes the
-    catalogue the books will have once the import is written)."""
-    checker = _Checker(catalogue, sources or catalogue.default_sources())
+    catalogue the books will have once the import is written): errors and warnings."""
+    checker = _Checker(catalogue, config or RuleConfig())
     for entry in entries:
         if isinstance(entry, data.Transaction):
             checker.transaction(entry)
         elif isinstance(entry, data.Open):
             checker.open(entry)
     checker.close_day()
-    return checker.errors
-
+    return checker.errors, checker.warnings

@@ -1,0 +1,133 @@
+"""The budget rules per spending unit, and the NĐ 254/2025 advance-recovery rule.
+
+A line whose plan a decision divided among units (an allocation naming a
+unit) is controlled per unit from that day, as the State Treasury controls each
+unit against its own allocation:
+
+* a unit that advances or pays on the line must have a plan on it
+  (``unit_allocation``); money no decision gave to a unit is the line's own pool,
+  spent by movements that name no unit;
+* at the end of each day no unit's remaining plan on the line is negative
+  (``unit_overdraft``) and no unit's outstanding advance is (``unit_settlement``);
+* advances are fully recovered once payments reach ``advance_recovery`` % of the
+  plan (``advance_recovery``): per unit on a controlled line, else per line.
+
+A handover (bàn giao) moves plan and advances between units; its postings name
+their units, so the balances follow it.
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Callable
+from decimal import Decimal
+
+from beancount.core import data
+
+from mtqgledger.model.accounts import Line, Root
+from mtqgledger.model.text import bilingual
+from mtqgledger.model.units import Units, posting_unit
+from mtqgledger.outputs.formatting import format_amount, format_date, format_ratio
+
+WHOLE_LINE = "\x00"  # the line's own figures, beside its units' ("" is "no unit")
+Report = Callable[[str, data.Directive, str], None]  # (rule, entry, message)
+Key = tuple[Root, Line, str]
+
+
+def dong(amount: Decimal) -> str:
+    return f"{format_amount(int(amount))} đ"
+
+
+def _unit_title(unit: str) -> str:
+    return f"đơn vị '{unit}'" if unit else "giao dịch không ghi đơn vị"
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class UnitLedger:
+    """Per unit and line, the running balance of each root, checked at each day's end."""
+
+    def __init__(self, units: Units, report: Report, recovery_percent: int) -> None:
+        self.units = units
+        self.report = report
+        self.recovery_percent = recovery_percent
+        self.balances: dict[Key, Decimal] = collections.defaultdict(Decimal)
+        self.planned: dict[Line, set[str]] = {}  # controlled lines -> units with a plan
+        self.refused: set[tuple[Line, str]] = set()
+        self.unrecovered: set[tuple[Line, str]] = set()
+        self.taken_today: dict[Key, tuple[Decimal, Decimal, data.Transaction]] = {}
+        self.touched_today: dict[tuple[Line, str], data.Transaction] = {}
+
+    def post(self, entry: data.Transaction, posting: data.Posting, root: Root, line: Line,
+             amount: Decimal, spending: bool) -> None:
+        unit = self.units.ref(line.province, *posting_unit(entry, posting)).name
+        if root is Root.ALLOCATED and amount < 0 and unit:
+            self.planned.setdefault(line, set()).add(unit)
+        elif spending and amount > 0 and root in (Root.ADVANCE, Root.DISBURSED):
+            self._check_allocation(entry, line, unit)
+        for who in (unit, WHOLE_LINE):
+            key = (root, line, who)
+            if amount < 0 and root in (Root.APPROPRIATION, Root.ADVANCE) and who != WHOLE_LINE:
+                opening, taken, _ = self.taken_today.get(key, (self.balances[key], 0, None))
+                self.taken_today[key] = (opening, taken - amount, entry)
+            self.balances[key] += amount
+            self.touched_today[(line, who)] = entry
+
+    def _check_allocation(self, entry: data.Transaction, line: Line, unit: str) -> None:
+        units = self.planned.get(line)
+        if units is None or unit in units or (line, unit) in self.refused:
+            return
+        self.refused.add((line, unit))  # once per unit and line, not per movement
+        known = ", ".join(sorted(name for name in units if name)) or "không có"
+        self.report("unit_allocation", entry, bilingual(
+            f"{_capitalised(_unit_title(unit))} không có kế hoạch vốn trên dòng {line.name()} "
+            f"(ngày {format_date(entry.date)}); các đơn vị được giao: {known}",
+            "the line's plan is divided among units and this unit has none; if it is one of "
+            "them written another way, add the spelling to its aliases in units.toml"))
+
+    def close_day(self) -> None:
+        for (root, line, unit), (opening, taken, entry) in self.taken_today.items():
+            closing = self.balances[(root, line, unit)]
+            if closing >= 0 or line not in self.planned or (line, unit) in self.refused:
+                continue
+            if root is Root.APPROPRIATION:
+                rule, what, had = ("unit_overdraft", "Vượt kế hoạch vốn còn lại của",
+                                   "kế hoạch còn lại đầu ngày")
+                english = "advance or payment beyond the unit's remaining allocation"
+            else:
+                rule, what, had = ("unit_settlement", "Thu hồi vượt tạm ứng chưa thu hồi của",
+                                   "tạm ứng chưa thu hồi đầu ngày")
+                english = "settlement beyond the unit's outstanding advance"
+            self.report(rule, entry, bilingual(
+                f"{what} {_unit_title(unit)}: dòng {line.name()} ngày "
+                f"{format_date(entry.date)}: chi/giảm {dong(taken)}, {had} {dong(opening)}, "
+                f"vượt {dong(-closing)}", english))
+        self.taken_today.clear()
+        for (line, unit), entry in self.touched_today.items():
+            self._check_recovery(line, unit, entry)
+        self.touched_today.clear()
+
+    def _check_recovery(self, line: Line, unit: str, entry: data.Transaction) -> None:
+        """Advances outstanding once payments reach the share of the plan (NĐ 254/2025)."""
+        if (unit == WHOLE_LINE) == (line in self.planned):
+            return  # per unit on a controlled line, per line elsewhere
+        plan = -self.balances[(Root.ALLOCATED, line, unit)]
+        paid = self.balances[(Root.DISBURSED, line, unit)]
+        advanced = self.balances[(Root.ADVANCE, line, unit)]
+        due = plan > 0 and advanced > 0 and paid * 100 >= plan * self.recovery_percent
+        if not due:
+            self.unrecovered.discard((line, unit))
+            return
+        if (line, unit) in self.unrecovered:
+            return  # said on the day it became due
+        self.unrecovered.add((line, unit))
+        who = "" if unit == WHOLE_LINE else f" của {_unit_title(unit)}"
+        self.report("advance_recovery", entry, bilingual(
+            f"Tạm ứng chưa thu hồi{who} trên dòng {line.name()} ngày "
+            f"{format_date(entry.date)}: còn {dong(advanced)} khi đã thanh toán {dong(paid)} "
+            f"= {format_ratio(paid / plan)} kế hoạch {dong(plan)} (phải thu hồi hết khi đạt "
+            f"{self.recovery_percent} %)",
+            "advances must be fully recovered once payments reach that share of the plan "
+            "(NĐ 254/2025/NĐ-CP)"))
