@@ -268,10 +268,10 @@ def test_movement_table_is_computed_once_per_filter_state(tmp_path: Path,
                                                           ) -> None:
     calls = []
 
-    def counting(entries):
+    def counting(entries, units=None):
         entries = list(entries)
         calls.append(len(entries))
-        return movements(entries)
+        return movements(entries, units)
 
     monkeypatch.setattr(tables, "movements", counting)
     ledger = _books(tmp_path, opens(TDA1_SN), allocate("2025-01-10", TDA1_SN, 10**9),

@@ -116,7 +116,7 @@ class Books:
 
     @cached_property
     def _table(self) -> tuple[list[Movement], list[ReportProblem]]:
-        return movements(self.entries)
+        return movements(self.entries, self.catalogue.unit_registry)
 
     @property
     def movements(self) -> list[Movement]:
@@ -175,7 +175,10 @@ class Books:
     @cached_property
     def catalogue(self) -> Catalogue:
         """The bundled catalogue, ``MTQG_CATALOGUE`` and the files the plugin line names."""
-        return catalogue_of(self.catalogue_files())
+        # Once loaded (the movement table asks while the cache is being made), the
+        # books' own options say which files; before, the cache may, without a load.
+        loaded = self._loaded is not None or self._cached is not None
+        return catalogue_of(self._named_catalogue_files() if loaded else self.catalogue_files())
 
     def _input_files(self) -> list[str]:
         """Every file whose contents the load depended on."""

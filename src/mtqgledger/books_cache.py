@@ -24,8 +24,9 @@ from mtqgledger import __version__
 from mtqgledger.figures.movements import Movement
 from mtqgledger.files import write_atomically
 from mtqgledger.model.catalogue_files import ENV_VAR
+from mtqgledger.model.units import UnitRef
 
-CACHE_FORMAT = 6  # raised whenever what is cached changes shape or meaning
+CACHE_FORMAT = 7  # raised whenever what is cached changes shape or meaning
 
 
 @dataclass(frozen=True)
@@ -93,9 +94,10 @@ def read_cache(ledger: Path) -> Cached | None:
             stored = pickle.load(handle)
         if stored["fingerprint"] != _fingerprint(list(stored["fingerprint"]["files"])):
             return None
-        lines = stored["lines"]
-        table = [Movement(lines[number], datetime.date.fromordinal(day), plan, paid, advanced)
-                 for number, day, plan, paid, advanced in stored["rows"]]
+        lines, units = stored["lines"], [UnitRef(*unit) for unit in stored["units"]]
+        table = [Movement(lines[number], datetime.date.fromordinal(day), plan, paid, advanced,
+                          units[unit])
+                 for number, day, plan, paid, advanced, unit in stored["rows"]]
         return Cached(table, stored["messages"], stored["catalogue_files"],
                       stored["extensions"])
     except Exception:  # a stale or damaged cache is only a missed shortcut
@@ -110,9 +112,12 @@ def write_cache(ledger: Path, files: list[str], cached: Cached) -> None:
     # The distinct lines once, then plain rows: several times faster to pickle
     # and unpickle than the Movement tuples themselves.
     numbers: dict = {}
+    units: dict = {}
     rows = [(numbers.setdefault(move.line, len(numbers)), move.date.toordinal(),
-             move.plan, move.payments, move.advances) for move in cached.movements]
+             move.plan, move.payments, move.advances, units.setdefault(move.unit, len(units)))
+            for move in cached.movements]
     stored = {"fingerprint": _fingerprint(files), "lines": list(numbers), "rows": rows,
+              "units": [tuple(unit) for unit in units],
               "messages": cached.messages, "catalogue_files": cached.catalogue_files,
               "extensions": cached.extensions}
 

@@ -110,7 +110,8 @@ class DisbursementPage(FavaExtensionBase):
         self._catalogue = None
         self._extensions = None
         with paused_gc():
-            table = self.tables.get(UNFILTERED, lambda: self.ledger.all_entries)
+            table = self.tables.get(UNFILTERED, lambda: self.ledger.all_entries,
+                                    self.catalogue.unit_registry)
             # The default page's chart: the month-end totals of the latest plan year.
             settings = settings_from({}, latest=table.latest, years=table.years,
                                      provinces=table.provinces,
@@ -138,7 +139,8 @@ class DisbursementPage(FavaExtensionBase):
     def table(self) -> Table:
         """The movement table of the current filter state; FilterError for a bad filter."""
         state = filter_state(request.args)
-        return self.tables.get(state, lambda: filtered(self.ledger, state).entries)
+        return self.tables.get(state, lambda: filtered(self.ledger, state).entries,
+                               self.catalogue.unit_registry)
 
     def checked_table(self) -> Table:
         """The table for a download: a bad filter answers 400 with Fava's message."""

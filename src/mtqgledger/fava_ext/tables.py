@@ -22,6 +22,7 @@ from beancount.core import data
 from mtqgledger.figures.disbursement import disbursement_report
 from mtqgledger.figures.movements import Movement, budget_years, movements
 from mtqgledger.model.catalogue import Catalogue
+from mtqgledger.model.units import Units
 
 
 class FilterState(NamedTuple):
@@ -91,8 +92,8 @@ class Table:
         return found
 
 
-def table_of(entries: Iterable[data.Directive]) -> Table:
-    table, problems = movements(entries)
+def table_of(entries: Iterable[data.Directive], units: Units | None = None) -> Table:
+    table, problems = movements(entries, units)
     return Table(table, "\n".join(problem.message for problem in problems) or None)
 
 
@@ -110,7 +111,8 @@ class TableCache:
             self._generation += 1
             self._tables.clear()
 
-    def get(self, state: FilterState, entries: Callable[[], Iterable[data.Directive]]) -> Table:
+    def get(self, state: FilterState, entries: Callable[[], Iterable[data.Directive]],
+            units: Units | None = None) -> Table:
         """The table of ``state``, computed from ``entries()`` the first time it is asked for.
 
         One lock for all: two requests for a new state compute it once, and the
@@ -119,7 +121,7 @@ class TableCache:
         with self._lock:
             table = self._tables.get(state)
             if table is None:
-                table = self._tables[state] = table_of(entries())
+                table = self._tables[state] = table_of(entries(), units)
                 while len(self._tables) > self._size:
                     self._tables.popitem(last=False)
             else:

@@ -11,7 +11,7 @@ ratios are exact ``Decimal`` quotients, rounded only when displayed::
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -20,6 +20,7 @@ from beancount.core import data
 
 from mtqgledger.model.accounts import Line, Root, parse_account
 from mtqgledger.model.text import bilingual
+from mtqgledger.model.units import NO_UNIT, UNIT_KEY, UnitRef, Units, posting_unit
 
 
 @dataclass
@@ -57,13 +58,14 @@ def ratio(numerator: int, denominator: int) -> Decimal | None:
 
 
 class Movement(NamedTuple):
-    """The net change of one line's figures on one day."""
+    """The net change of one unit's figures on one line on one day."""
 
     line: Line
     date: datetime.date
     plan: int
     payments: int
     advances: int
+    unit: UnitRef = NO_UNIT  # the spending unit, as the registry names it
 
 
 class ReportProblem(NamedTuple):
@@ -88,8 +90,10 @@ def _whole_dong(posting: data.Posting) -> int | None:
     return int(number)
 
 
-def movements(entries: Iterable[data.Directive]) -> tuple[list[Movement], list[ReportProblem]]:
-    """Reduce transactions to per-line, per-day changes of plan, payments and advances.
+def movements(entries: Iterable[data.Directive], units: Units | None = None,
+              ) -> tuple[list[Movement], list[ReportProblem]]:
+    """Reduce transactions to per-line, per-unit, per-day changes of plan, payments and
+    advances (units named by ``units``, the registry; without it, as the entries write them).
 
     Runs over every posting of a province's history, so each account is parsed
     once and lines are ranked once rather than compared per movement. If any
@@ -99,11 +103,13 @@ def movements(entries: Iterable[data.Directive]) -> tuple[list[Movement], list[R
     accounts: dict[str, tuple[int, int, int] | None] = {}
     lines: list[Line] = []
     numbers: dict[Line, int] = {}
-    totals: dict[tuple[int, datetime.date], list[int]] = {}
+    totals: dict[tuple[int, datetime.date, UnitRef], list[int]] = {}
     problems: list[ReportProblem] = []
+    name_unit = _unit_namer(units)
     for entry in entries:
         if not isinstance(entry, data.Transaction):
             continue
+        entry_unit = None
         for posting in entry.postings:
             target = accounts.get(posting.account, False)
             if target is False:
@@ -117,7 +123,13 @@ def movements(entries: Iterable[data.Directive]) -> tuple[list[Movement], list[R
                     f"{posting.account}: số tiền phải là đồng nguyên",
                     f"expected whole VND, found {posting.units}"), entry))
                 continue
-            key = (number, entry.date)
+            if posting.meta and UNIT_KEY in posting.meta:  # a handover names each side's unit
+                unit = name_unit(lines[number].province, *posting_unit(entry, posting))
+            else:
+                if entry_unit is None:
+                    entry_unit = name_unit(lines[number].province, *posting_unit(entry, posting))
+                unit = entry_unit
+            key = (number, entry.date, unit)
             cell = totals.get(key)
             if cell is None:
                 cell = totals[key] = [0, 0, 0]
@@ -126,8 +138,24 @@ def movements(entries: Iterable[data.Directive]) -> tuple[list[Movement], list[R
         return [], problems
     rank = {number: place for place, number in
             enumerate(sorted(range(len(lines)), key=lambda n: lines[n].sort_key))}
-    ordered = sorted(totals.items(), key=lambda item: (rank[item[0][0]], item[0][1]))
-    return [Movement(lines[number], day, *cell) for (number, day), cell in ordered], []
+    ordered = sorted(totals.items(), key=lambda item: (rank[item[0][0]], item[0][1],
+                                                       item[0][2]))
+    return [Movement(lines[number], day, *cell, unit)
+            for (number, day, unit), cell in ordered], []
+
+
+def _unit_namer(units: Units | None) -> Callable[[str, str, str], UnitRef]:
+    if units is not None:
+        return units.ref
+    known: dict[tuple[str, str], UnitRef] = {}
+
+    def as_written(province: str, name: str, code: str) -> UnitRef:
+        found = known.get((name, code))
+        if found is None:
+            found = known[(name, code)] = UnitRef(name, code) if name or code else NO_UNIT
+        return found
+
+    return as_written
 
 
 def _target(account: str, lines: list[Line], numbers: dict[Line, int],
@@ -151,7 +179,7 @@ def figures_by_line(
 ) -> dict[Line, Figures]:
     """Sum the movements dated within [since, as_of] (either end open when None)."""
     sums: dict[Line, list[int]] = {}
-    for line, day, plan, payments, advances in table:
+    for line, day, plan, payments, advances, _ in table:
         if (as_of is not None and day > as_of) or (since is not None and day < since):
             continue
         cell = sums.get(line)
@@ -162,6 +190,24 @@ def figures_by_line(
             cell[1] += payments
             cell[2] += advances
     return {line: Figures(*cell) for line, cell in sums.items()}
+
+
+def figures_by_unit(
+    table: Iterable[Movement],
+    as_of: datetime.date | None = None,
+) -> dict[tuple[Line, UnitRef], Figures]:
+    """Sum the movements dated up to ``as_of`` per line and spending unit."""
+    sums: dict[tuple[Line, UnitRef], Figures] = {}
+    for line, day, plan, payments, advances, unit in table:
+        if as_of is not None and day > as_of:
+            continue
+        key = (line, unit)
+        found = sums.get(key)
+        if found is None:
+            sums[key] = Figures(plan, payments, advances)
+        else:
+            found += Figures(plan, payments, advances)
+    return sums
 
 
 def default_as_of(table: Sequence[Movement], today: datetime.date) -> datetime.date:

@@ -131,7 +131,7 @@ class Units:
         found = self._refs.get(key)
         if found is None:
             unit = self.find(province, name, code)
-            found = self._refs[key] = (UnitRef(unit.name, unit.code or code) if unit
+            found = self._refs[key] = (UnitRef(unit.name, unit.code) if unit
                                        else UnitRef(name, code) if name or code else NO_UNIT)
         return found
 

@@ -194,7 +194,7 @@ def write_audit_workbook(entries: list[data.Directive], errors: list, options_ma
                                    "the period is empty"))
     period = Period(since, until)
     places = Places(options_map)
-    table, problems = movements(entries)
+    table, problems = movements(entries, catalogue.unit_registry)
     warnings = [*errors, *problems]
     if problems:
         disbursement = message_sheet("Giải ngân", DISBURSEMENT_COLUMNS, TITLE_COLUMN,
