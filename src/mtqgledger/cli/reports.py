@@ -17,6 +17,7 @@ from mtqgledger.cli.options import (
     unit_option,
     write_output,
 )
+from mtqgledger.figures.disbursement import LEVELS as REPORT_LEVELS
 from mtqgledger.model.text import bilingual
 from mtqgledger.outputs.quarterly_layout import DEFAULT_UNIT
 
@@ -43,10 +44,10 @@ def report() -> None:
 @click.option("--merged-apart", is_flag=True,
               help="Show books of provinces merged away on 1/7/2025 apart, as "
                    "'Hà Giang (cũ)' (default: added up with the successor's).")
-@click.option("--by", type=click.Choice(["program", "project", "subproject", "content", "line"]),
-              default="content", show_default=True,
+@click.option("--by", type=click.Choice(REPORT_LEVELS), default="content", show_default=True,
               help="Deepest level of rows: project (dự án, hợp phần), subproject (tiểu dự án, "
-                   "nội dung thành phần), content (nội dung), line.")
+                   "nội dung thành phần), content (nội dung), line, or unit (đơn vị: each "
+                   "item's spending units, and the units behind, worst first).")
 @click.option("--format", "output_format", type=click.Choice(["table", "csv", "json", "xlsx"]),
               default="table", show_default=True)
 @unit_option("dong", "Display unit of the table (CSV/JSON/xlsx are in đồng).")
@@ -60,7 +61,8 @@ def disbursement(ledger: Path, as_of: datetime.date | None, plan_year: str | Non
                  no_cache: bool) -> None:
     """Tình hình giải ngân: kế hoạch, thanh toán, tạm ứng, tỷ lệ giải ngân.
 
-    Rows go programme → project → sub-project (→ line with --by line), each with
+    Rows go programme → project → sub-project (→ line with --by line, → spending
+    units with --by unit), each with
     its split by capital type (ĐTPT / SN), by source (NSTW / NSĐP) and, where
     earlier years' money was extended into the plan year, by plan year.
     Disbursed = payments + outstanding advances; ratio = disbursed / plan.

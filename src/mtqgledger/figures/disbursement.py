@@ -1,5 +1,8 @@
 """Plan, payments, advances and disbursement ratios by programme → project → sub-project.
 
+With ``by="unit"`` the spending units of each item's lines follow the item's row,
+each with its plan and figures on those lines (level ``"unit"``).
+
 This is the one implementation of every disbursement figure: the CLI, the
 Excel and HTML reports, the audit workbook and the Fava page all call
 :func:`disbursement_report` over the movement table (:mod:`.movements`)::
@@ -20,7 +23,13 @@ from decimal import Decimal
 from itertools import groupby
 
 from mtqgledger.figures.extension import Extensions, plan_year_heading
-from mtqgledger.figures.movements import Figures, Movement, figures_by_line, ratio
+from mtqgledger.figures.movements import (
+    Figures,
+    Movement,
+    figures_by_line,
+    figures_by_unit,
+    ratio,
+)
 from mtqgledger.model.accounts import Line
 from mtqgledger.model.catalogue import LEVELS as ITEM_LEVELS
 from mtqgledger.model.catalogue import Capital, Catalogue
@@ -31,22 +40,24 @@ from mtqgledger.model.titles import (
     line_title,
     province_row_title,
     source_title,
+    unit_title,
 )
+from mtqgledger.model.units import NO_UNIT, UnitRef
 
-LEVELS = (*ITEM_LEVELS, "line")
+LEVELS = (*ITEM_LEVELS, "line", "unit")
 SPLITS = ("capital", "source", "plan_year")
 KEYS = ("province", "program", "project", "subproject", "content", "source", "capital",
         "plan_year")
 # A row as data (JSON, CSV): its level, keys, titles and figures, in this order.
-ROW_KEYS = ("level", *KEYS, "phase", "extended_into", "title", "plan", "payments", "advances",
-            "disbursed", "remaining", "ratio", "ratio_paid")
+ROW_KEYS = ("level", *KEYS, "unit", "unit_code", "phase", "extended_into", "title", "plan",
+            "payments", "advances", "disbursed", "remaining", "ratio", "ratio_paid")
 
 
 @dataclass(frozen=True)
 class ReportRow:
     """One row of the disbursement report; a None key means the row adds up over it."""
 
-    level: str  # total | province | program | project | subproject | content | line
+    level: str  # total | province | program | project | subproject | content | line | unit
     province: str | None
     item_path: tuple[str, ...]  # the row's programme item; () above programme level
     source: str | None
@@ -56,6 +67,7 @@ class ReportRow:
     figures: Figures = field(compare=False)
     budget_year: int | None = None
     line: Line | None = None  # the line of a line row
+    spending_unit: UnitRef | None = None  # the unit of a unit row (NO_UNIT: none written)
 
     plan = property(lambda self: self.figures.plan)
     payments = property(lambda self: self.figures.payments)
@@ -70,6 +82,17 @@ class ReportRow:
     project = property(lambda self: self._item(1))
     subproject = property(lambda self: self._item(2))
     content = property(lambda self: self._item(3))
+
+    @property
+    def unit(self) -> str | None:
+        """The unit's name as the decision writes it; None on a unit row of money no unit
+        was named for."""
+        return (self.spending_unit.name or None) if self.spending_unit is not None else None
+
+    @property
+    def unit_code(self) -> str | None:
+        """The unit's Mã ĐVQHNS, None when unknown."""
+        return (self.spending_unit.code or None) if self.spending_unit is not None else None
 
     @property
     def extended_into(self) -> int | None:
@@ -95,7 +118,7 @@ class ReportRow:
     @property
     def node(self) -> tuple:
         """The hierarchy node a row belongs to (its breakdown rows share it)."""
-        return (self.level, self.province, self.item_path)
+        return (self.level, self.province, self.item_path, self.spending_unit)
 
     @property
     def is_split(self) -> bool:
@@ -189,6 +212,7 @@ class _Builder:
         self.split_years = split_years
         self.budget_year = budget_year
         self.rows: list[ReportRow] = []
+        self.unit_figures: dict[Line, list[tuple[UnitRef, Figures]]] = {}
 
         self.split_titles: dict[str, Callable[[object], str]] = {
             "capital": lambda code: capital_title(catalogue, code),
@@ -197,12 +221,13 @@ class _Builder:
         }
 
     def node(self, level: str, province: str | None, path: tuple[str, ...], title: str,
-             lines: Pairs) -> None:
+             lines: Pairs, unit: UnitRef | None = None) -> None:
         """Emit a node's total row and its capital / source / plan-year breakdown."""
         def row(title: str, figures: Figures, **split: object) -> ReportRow:
             return ReportRow(level, province, path, source=split.get("source"),
                              capital=split.get("capital"), plan_year=split.get("plan_year"),
-                             title=title, figures=figures, budget_year=self.budget_year)
+                             title=title, figures=figures, budget_year=self.budget_year,
+                             spending_unit=unit)
 
         self.rows.append(row(title, _sum(f for _, f in lines)))
         for split in SPLITS[:3 if self.split_years else 2]:
@@ -218,6 +243,16 @@ class _Builder:
             "line", line.province, line.item_path, line.source, line.capital, line.plan_year,
             line_title(self.catalogue, line, with_item=False), figures, self.budget_year,
             line))
+
+    def units(self, province: str, path: tuple[str, ...], lines: list[Line]) -> None:
+        """The spending units of an item's own lines, each with its figures on them."""
+        by_unit: dict[UnitRef, Pairs] = {}
+        for line in lines:
+            for unit, figures in self.unit_figures.get(line, ()):
+                by_unit.setdefault(unit, []).append((line, figures))
+        # By name; money no unit was named for last.
+        for unit in sorted(by_unit, key=lambda unit: (unit == NO_UNIT, unit)):
+            self.node("unit", province, path, unit_title(unit.name), by_unit[unit], unit)
 
     def tree(self, lines: Pairs, home: Callable[[Line], str]) -> None:
         """The total, then per province (if several) each programme's tree; a line is under
@@ -243,6 +278,9 @@ class _Builder:
             for line, figures in lines:
                 if len(line.item_path) == depth:
                     self.line(line, figures)
+        elif self.depth == LEVELS.index("unit"):
+            self.units(province, path, [line for line, _ in lines
+                                        if len(line.item_path) == depth])
         deeper = [pair for pair in lines if len(pair[0].item_path) > depth]
         for code, group in groupby(deeper, key=lambda pair: pair[0].item_path[depth]):
             self.item(province, (*path, code), list(group))
@@ -260,7 +298,8 @@ def disbursement_report(
     extensions: Extensions | None = None,
     merged_apart: bool = False,
 ) -> DisbursementReport:
-    """The disbursement report as rows: total, then programme → project → sub-project → line.
+    """The disbursement report as rows: total, then programme → project → sub-project → line
+    (or, ``by="unit"``, each item's spending units).
 
     ``budget_year`` keeps the money that may be disbursed in that year: the
     year's own plan and earlier years' money extended or carried into it
@@ -296,5 +335,10 @@ def disbursement_report(
                        split_years=len({line.plan_year for line, _ in selected}) > 1
                        or any(line.is_extended for line, _ in selected),
                        extensions=extensions or {})
+    if by == "unit":
+        kept = {line for line, _ in selected}
+        for (line, unit), figures in figures_by_unit(table, as_of=as_of).items():
+            if line in kept:
+                builder.unit_figures.setdefault(line, []).append((unit, figures))
     builder.tree(selected, home)
     return DisbursementReport(as_of, budget_year, tuple(builder.rows), catalogue.capitals)

@@ -11,7 +11,9 @@ For a row of a plan-year report as of a day:
   as-of), over the plan;
 - the monthly amount needed is what is still missing to the target
   (default 95 %), spread over the months left (at least one month);
-- a row is behind when its projected ratio falls short of the target.
+- a row is behind when its projected ratio falls short of the target;
+- a unit's "điểm chậm" is the share of the year elapsed minus its ratio: a unit
+  that has disbursed 30 % when 75 % of the year is gone is 45 points behind.
 
 Figures come from :class:`~mtqgledger.figures.disbursement.ReportRow`; nothing is summed here.
 """
@@ -80,3 +82,35 @@ def pace_of(report: DisbursementReport, row: ReportRow, as_of: datetime.date,
     months = max(Decimal((deadline - as_of).days) / DAYS_PER_MONTH, Decimal(1))
     monthly = int((missing / months).to_integral_value(ROUND_CEILING))
     return Pace(deadline, projected, monthly, projected < target)
+
+
+def year_elapsed(year: int, as_of: datetime.date) -> Decimal:
+    """The share of the plan year gone by ``as_of`` (0 before it starts, 1 after it ends)."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if as_of < start:
+        return Decimal(0)
+    if as_of >= end:
+        return Decimal(1)
+    return Decimal((as_of - start).days + 1) / ((end - start).days + 1)
+
+
+@dataclass(frozen=True)
+class Slow:
+    """A unit row, its pace and how far its ratio lags the year (điểm chậm, a fraction)."""
+
+    row: ReportRow
+    pace: Pace
+    behind_by: Decimal
+
+
+def units_behind(report: DisbursementReport) -> list[Slow]:
+    """The unit rows of a plan-year report whose ratio lags the share of the year elapsed,
+    worst first (money no unit was named for is not a unit)."""
+    if report.budget_year is None or report.as_of is None:
+        return []
+    elapsed = year_elapsed(report.budget_year, report.as_of)
+    found = [Slow(row, pace_of(report, row, report.as_of), elapsed - row.ratio)
+             for row in report.rows
+             if row.level == "unit" and row.unit and not row.is_split and row.ratio is not None
+             and row.ratio < elapsed]
+    return sorted(found, key=lambda slow: (-slow.behind_by, slow.row.unit or ""))

@@ -65,7 +65,12 @@ class UnitNames:
                 self.codes[(province, code)] = unit
             return unit.name
         if code and not known.code and (province, code) not in self.codes:
-            self.codes[(province, code)] = Unit(province, known.name, code)  # learnt
+            key = (province, loose(self.registry.fold(known.name)))
+            if self.added.get(key) is known:  # new in this import: written with its code
+                known = self.added[key] = Unit(province, known.name, code, known.kind)
+            else:
+                known = Unit(province, known.name, code)  # learnt: appended as name + code
+            self.codes[(province, code)] = known
         return known.name
 
     def text(self, before: str) -> str:

@@ -16,6 +16,7 @@ from mtqgledger.model.deadlines import extension_end, parse_rule
 
 REPORT_TITLE = "BÁO CÁO TÌNH HÌNH GIẢI NGÂN VỐN CÁC CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA"
 TOTAL = "Tổng số"
+NO_UNIT_TITLE = "Chưa ghi đơn vị (not assigned to a unit)"
 NOT_IN_CATALOGUE = "chưa có trong danh mục"
 ROOT_TITLES = {
     Root.ALLOCATED: "Kế hoạch vốn được giao",
@@ -129,3 +130,8 @@ def deadline_legend(capitals: Iterable[Capital]) -> str:
         parts.append(f"{lower_first(capital.heading)} năm kế hoạch: {when}")
     parts.append(f"vốn khác: {year_end:%d/%m}")
     return "; ".join(parts)
+
+
+def unit_title(name: str) -> str:
+    """A spending unit's row title: its name, or what stands for money no unit was named for."""
+    return name or NO_UNIT_TITLE

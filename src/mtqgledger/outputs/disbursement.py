@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from mtqgledger.figures.disbursement import ROW_KEYS, DisbursementReport, ReportRow
+from mtqgledger.figures.pace import units_behind
 from mtqgledger.model.titles import REPORT_TITLE, budget_year_heading
 from mtqgledger.outputs.formatting import UNITS, format_amount, format_date, format_ratio
 
@@ -19,6 +20,7 @@ JSON_KEYS = ROW_KEYS
 RATIO_PLACES = Decimal("0.000001")
 _INDENT = {"total": 0, "province": 0, "program": 0, "project": 1, "subproject": 2, "content": 3,
            "line": 4}
+UNITS_BEHIND_TITLE = "Đơn vị chậm giải ngân (units behind), chậm nhất trước"
 
 
 def heading(report: DisbursementReport) -> str:
@@ -70,6 +72,8 @@ def _code(row: ReportRow) -> str:
         return code + (f">K{row.extended_into}" if row.extended_into else "")
     if row.level == "total":
         return "TỔNG"
+    if row.level == "unit":
+        return row.unit_code or "–"
     return {"province": row.province, "program": row.program, "project": row.project,
             "subproject": row.subproject, "content": row.content}[row.level] or ""
 
@@ -107,7 +111,8 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
             amounts.insert(1, report.extended_plan(row))
         # a plan-year row's title carries the decision: never cut
         title = row.title if row.is_split else _fit(row.title, TITLE_WIDTH)
-        body.append(["  " * _INDENT[row.level] + _code(row), title,
+        indent = len(row.item_path) if row.level == "unit" else _INDENT[row.level]
+        body.append(["  " * indent + _code(row), title,
                      *(format_amount(value, unit) for value in amounts),
                      format_ratio(row.ratio),
                      *(format_ratio(splits[code].ratio) if code in splits else ""
@@ -128,7 +133,36 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
     if report.has_extended:
         out.append("Tr.đó KH kéo dài = kế hoạch vốn các năm trước kéo dài, chuyển nguồn sang "
                    f"năm {report.budget_year}.")
+    out += _units_behind(report, unit)
     return "\n".join(out) + "\n"
+
+
+def _units_behind(report: DisbursementReport, unit: str) -> list[str]:
+    """The units whose ratio lags the year, worst first (a report by unit only)."""
+    slow = units_behind(report)
+    if not any(row.level == "unit" for row in report.rows):
+        return []
+    headers = ["Đơn vị", "Mã ĐVQHNS", "Mục", "Kế hoạch", "Giải ngân", "Tỷ lệ GN",
+               "Dự kiến", "Điểm chậm"]
+    body = [[_fit(item.row.title, TITLE_WIDTH), item.row.unit_code or "–",
+             "/".join(item.row.item_path), format_amount(item.row.plan, unit),
+             format_amount(item.row.disbursed, unit), format_ratio(item.row.ratio),
+             format_ratio(item.pace.projected_ratio), format_ratio(item.behind_by)]
+            for item in slow]
+    widths = [max(len(cells[i]) for cells in [headers, *body]) for i in range(len(headers))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(cell.ljust(width) if column < 3 else cell.rjust(width)
+                         for column, (cell, width) in enumerate(zip(cells, widths,
+                                                                    strict=True))).rstrip()
+
+    out = ["", UNITS_BEHIND_TITLE]
+    if not body:
+        return [*out, "Không có đơn vị nào chậm so với thời gian đã qua của năm."]
+    out += [line(headers), "-" * len(line(headers)), *(line(cells) for cells in body),
+            "Điểm chậm = phần năm đã qua − tỷ lệ giải ngân; Dự kiến = tỷ lệ đến hạn giải ngân "
+            "nếu giữ nhịp như từ đầu năm."]
+    return out
 
 
 def write_xlsx(report: DisbursementReport, target: Path) -> None:
@@ -148,22 +182,25 @@ def write_xlsx(report: DisbursementReport, target: Path) -> None:
     header_row(sheet, first, XLSX_HEADERS)
     for offset, row in enumerate(report.rows, start=1):
         values = [row.level, row.province, row.program, row.project, row.subproject,
-                  row.source, row.capital, row.plan_year, row.title, row.plan, row.payments,
+                  row.content, row.source, row.capital, row.plan_year, row.unit, row.unit_code,
+                  row.title, row.plan, row.payments,
                   row.advances, row.disbursed, row.remaining,
                   _rounded_ratio(row.ratio), _rounded_ratio(row.ratio_paid)]
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(first + offset, column, value)
-            if 10 <= column <= 14:
+            if AMOUNT_COLUMNS[0] <= column <= AMOUNT_COLUMNS[1]:
                 cell.number_format = NUMBER_FORMATS["amount"]
-            elif column >= 15:
+            elif column > AMOUNT_COLUMNS[1]:
                 cell.number_format = NUMBER_FORMATS["ratio"]
     set_widths(sheet, XLSX_WIDTHS)
-    sheet.freeze_panes = sheet.cell(first + 1, 10)
+    sheet.freeze_panes = sheet.cell(first + 1, AMOUNT_COLUMNS[0])
     sheet.auto_filter.ref = f"A{first}:{get_column_letter(len(XLSX_WIDTHS))}{sheet.max_row}"
     book.save(target)
 
 
-XLSX_HEADERS = ("Cấp", "Tỉnh", "Chương trình", "Dự án", "Tiểu dự án", "Nguồn", "Loại vốn",
-                "Năm KH", "Nội dung", "Kế hoạch", "Đã thanh toán", "Tạm ứng chưa thu hồi",
-                "Giải ngân", "Còn lại", "Tỷ lệ GN", "Tỷ lệ thanh toán")
-XLSX_WIDTHS = (10, 10, 10, 8, 10, 8, 8, 8, 60, *[20] * 5, 10, 10)
+XLSX_HEADERS = ("Cấp", "Tỉnh", "Chương trình", "Dự án", "Tiểu dự án", "Nội dung (mã)", "Nguồn",
+                "Loại vốn", "Năm KH", "Đơn vị", "Mã ĐVQHNS", "Nội dung", "Kế hoạch",
+                "Đã thanh toán", "Tạm ứng chưa thu hồi", "Giải ngân", "Còn lại", "Tỷ lệ GN",
+                "Tỷ lệ thanh toán")
+XLSX_WIDTHS = (10, 10, 10, 8, 10, 10, 8, 8, 8, 30, 12, 60, *[20] * 5, 10, 10)
+AMOUNT_COLUMNS = (13, 17)  # Kế hoạch … Còn lại
