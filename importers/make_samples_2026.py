@@ -201,7 +201,7 @@ MOVEMENTS_2026 = [
      "Thanh toán công trình nước sinh hoạt tập trung", NEW, "Hợp phần 2",
      "Nội dung thành phần 1", "Nội dung 01", "NSTW", "Vốn ĐTPT", 2026, "Thanh toán",
      8250000000),
-    ("12/08/2026", "KB9-26-01740", "1101467", "Trung tâm GDNN-GDTX Phong Thổ",
+    ("12/08/2026", "KB9-26-01740", "1104573", "Sở NN&MT",
      "Thanh toán đào tạo nghề (đối ứng, vốn 2025 kéo dài)", GNBV, "Dự án 4",
      "Tiểu dự án 1", "", "NSĐP", "Sự nghiệp", 2025, "Thanh toán", 5000000000),
     ("20/08/2026", "KB9-26-01802", "1120880", "Sở Nội vụ",

@@ -35,7 +35,7 @@ from mtqgledger.figures.movements import (
 from mtqgledger.model.catalogue import Catalogue, CatalogueError
 from mtqgledger.model.catalogue_files import env_files, load_catalogue
 from mtqgledger.model.text import bilingual
-from mtqgledger.plugins.budget_rules import catalogue_files
+from mtqgledger.plugins.budget_rules import catalogue_files, rule_warnings
 
 ALL_YEARS = "all"
 
@@ -145,6 +145,17 @@ class Books:
     def _formatted_errors(self) -> list[str]:
         return [printer.format_error(error) for error in self.errors]
 
+    @property
+    def warnings(self) -> list[str]:
+        """The breaches of budget rules the plugin line set to warn, formatted."""
+        cached = self._from_cache()
+        if cached is not None:
+            return cached.warnings
+        return self._formatted_warnings()
+
+    def _formatted_warnings(self) -> list[str]:
+        return [printer.format_error(warning) for warning in rule_warnings(self.options)]
+
     def _from_cache(self) -> Cached | None:
         """The cached table when the books are unchanged; else load, and cache the result."""
         if not self.use_cache or self._cached is not None:
@@ -155,7 +166,8 @@ class Books:
             return self._cached
         with paused_gc():
             cached = Cached(self._table[0], self._formatted_errors(),
-                            self._named_catalogue_files(), extension_decisions(self.entries))
+                            self._named_catalogue_files(), extension_decisions(self.entries),
+                            self._formatted_warnings())
         write_cache(self.path, self._input_files(), cached)
         self._cached = cached
         return cached

@@ -26,7 +26,7 @@ from mtqgledger.files import write_atomically
 from mtqgledger.model.catalogue_files import ENV_VAR
 from mtqgledger.model.units import UnitRef
 
-CACHE_FORMAT = 7  # raised whenever what is cached changes shape or meaning
+CACHE_FORMAT = 8  # raised whenever what is cached changes shape or meaning
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Cached:
     messages: list[str]  # every error of the load, formatted
     catalogue_files: list[str]  # named on the books' budget-rule plugin line
     extensions: dict  # (plan year, year extended into) -> the decisions that extended it
+    warnings: list[str]  # the budget rules the plugin line set to warn, formatted
 
 
 def cache_dir() -> Path | None:
@@ -99,7 +100,7 @@ def read_cache(ledger: Path) -> Cached | None:
                           units[unit])
                  for number, day, plan, paid, advanced, unit in stored["rows"]]
         return Cached(table, stored["messages"], stored["catalogue_files"],
-                      stored["extensions"])
+                      stored["extensions"], stored["warnings"])
     except Exception:  # a stale or damaged cache is only a missed shortcut
         return None
 
@@ -119,7 +120,7 @@ def write_cache(ledger: Path, files: list[str], cached: Cached) -> None:
     stored = {"fingerprint": _fingerprint(files), "lines": list(numbers), "rows": rows,
               "units": [tuple(unit) for unit in units],
               "messages": cached.messages, "catalogue_files": cached.catalogue_files,
-              "extensions": cached.extensions}
+              "extensions": cached.extensions, "warnings": cached.warnings}
 
     def dump(path: Path) -> None:
         with open(path, "wb") as handle:

@@ -41,7 +41,8 @@ def main() -> None:
 def check(ledger: Path) -> None:
     """Kiểm tra sổ: Beancount và các quy tắc ngân sách (budget rules).
 
-    Exits non-zero when the books have any error.
+    Exits non-zero when the books have any error; breaches of rules the plugin line
+    sets to warn (warn=…) are shown as warnings.
 
     \b
     Ví dụ: mtqg check ledgers/main.beancount
@@ -49,10 +50,13 @@ def check(ledger: Path) -> None:
     from beancount.core import data
 
     books = open_books(ledger, no_cache=True, ignore_errors=True)
+    for warning in books.warnings:
+        click.echo(f"Cảnh báo (warning): {warning}")
     if books.messages:
         raise click.ClickException(bilingual(f"{ledger}: {len(books.messages)} lỗi", "errors"))
     count = sum(1 for entry in books.entries if isinstance(entry, data.Transaction))
-    click.echo(f"{ledger}: hợp lệ – {count} giao dịch, không có lỗi (OK)")
+    warned = f", {len(books.warnings)} cảnh báo" if books.warnings else ""
+    click.echo(f"{ledger}: hợp lệ – {count} giao dịch, không có lỗi{warned} (OK)")
 
 
 @main.command()

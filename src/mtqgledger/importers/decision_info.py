@@ -29,6 +29,19 @@ _PROVINCE = re.compile(r"(?:UBND|ỦY\s+BAN\s+NHÂN\s+DÂN|UỶ\s+BAN\s+NHÂN\s+
 # Row titles that name catalogue items, by the level they name.
 
 
+def date_in(text: str, sheet: Sheet, what: str) -> datetime.date | None:
+    """The first "ngày 15/3/2025" or "ngày 15 tháng 3 năm 2025" of title lines."""
+    for pattern in (_DATE_WORDS, _DATE_NUMERIC):
+        if match := pattern.search(text):
+            day, month, year = (int(part) for part in match.groups())
+            try:
+                return datetime.date(year, month, day)
+            except ValueError:
+                raise sheet.problem(bilingual(f"{what} không hợp lệ: {match.group(0)}",
+                                              "not a date")) from None
+    return None
+
+
 @dataclass(frozen=True)
 class DecisionInfo:
     """Who decided what, when: read from the title lines, overridden by options."""
@@ -48,16 +61,7 @@ def read_info(lines: Sequence[str], catalogue: Catalogue, sheet: Sheet, *,
     if number is None and (match := _DECISION_NUMBER.search(text)):
         number = match.group(1).rstrip(".")
     if date is None:
-        for pattern in (_DATE_WORDS, _DATE_NUMERIC):
-            if match := pattern.search(text):
-                day, month, year = (int(part) for part in match.groups())
-                try:
-                    date = datetime.date(year, month, day)
-                except ValueError:
-                    raise sheet.problem(bilingual(
-                        f"ngày quyết định không hợp lệ: {match.group(0)}",
-                        "not a date")) from None
-                break
+        date = date_in(text, sheet, "ngày quyết định")
     if number is None or date is None:
         missing = "số quyết định" if number is None else "ngày quyết định"
         raise sheet.problem(bilingual(

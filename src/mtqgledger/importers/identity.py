@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from beancount.core import data
 
 from mtqgledger.model.accounts import root_of
-from mtqgledger.model.units import unit_written
+from mtqgledger.model.units import UNIT_KEY, unit_written
 
 DUPLICATE = "__duplicate__"  # beangulp's marker
 
@@ -33,6 +33,9 @@ def identity_keys(entry: data.Transaction) -> set[tuple]:
     voucher = "voucher" in meta
     size = str(max(abs(p.units.number) for p in entry.postings)) if voucher else ""
     kind, unit = str(meta.get("kind", "")), "" if voucher else unit_written(meta)[0]
+    if not voucher and not unit:  # a handover: the units on its postings, giver first
+        unit = " → ".join(dict.fromkeys(unit_written(p.meta)[0] for p in entry.postings
+                                        if p.meta and UNIT_KEY in p.meta))
     return {(str(reference), kind, posting.account.split(":", 2)[-1], unit, size)
             for posting in entry.postings if root_of(posting.account) is not None}
 

@@ -15,6 +15,7 @@ from beancount.core import data
 
 from mtqgledger.importers.base import WorkbookImporter
 from mtqgledger.importers.decision import DecisionImporter
+from mtqgledger.importers.handover import HandoverImporter
 from mtqgledger.importers.money import read_capital, read_source
 from mtqgledger.importers.notes import NameRead
 from mtqgledger.importers.treasury import TreasuryImporter
@@ -25,12 +26,13 @@ from mtqgledger.model.text import bilingual
 # The options of `mtqg import` each importer takes.
 DECISION_OPTIONS = ("number", "date", "province", "plan_year", "source", "capital", "mapping")
 TREASURY_OPTIONS = ("province", "plan_year", "codes")
+HANDOVER_OPTIONS = ("province", "plan_year")
 
 
 @dataclass
 class SourceDocument:
     path: Path
-    kind: str  # decision | treasury
+    kind: str  # decision | treasury | handover
     entries: list[data.Transaction]
     ignored_sheets: list[str] = field(default_factory=list)
     names: list[NameRead] = field(default_factory=list)  # read loosely, or new items
@@ -55,7 +57,9 @@ def importers_for(catalogue: Catalogue, options: dict) -> list[WorkbookImporter]
     def chosen(keys: Sequence[str]) -> dict:
         return {key: given[key] for key in keys if key in given}
 
-    return [DecisionImporter(catalogue, **chosen(DECISION_OPTIONS)),
+    # A handover record cites a decision too: it is recognised first, by its units' columns.
+    return [HandoverImporter(catalogue, **chosen(HANDOVER_OPTIONS)),
+            DecisionImporter(catalogue, **chosen(DECISION_OPTIONS)),
             TreasuryImporter(catalogue, **chosen(TREASURY_OPTIONS))]
 
 
@@ -68,7 +72,9 @@ def identify(path: Path, importers: Sequence[WorkbookImporter]) -> WorkbookImpor
     raise ImportProblem(path, bilingual(
         "không nhận ra loại tài liệu: không phải phụ lục quyết định giao vốn (STT, Nội dung, "
         "cột theo nguồn vốn / loại vốn, tiêu đề 'Quyết định số …') cũng không phải bảng kê Kho "
-        "bạc (Ngày, Số chứng từ, Nghiệp vụ, Số tiền)", "unrecognised document"))
+        "bạc (Ngày, Số chứng từ, Nghiệp vụ, Số tiền), cũng không phải bảng bàn giao (Đơn vị "
+        "giao, Đơn vị nhận, Kế hoạch vốn còn lại, Tạm ứng chưa thu hồi)",
+        "unrecognised document"))
 
 
 def read_document(path: Path, importers: Sequence[WorkbookImporter],

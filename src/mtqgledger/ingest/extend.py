@@ -5,7 +5,8 @@ money already carried into 2025) be disbursed until 31/12/2026. On the day given
 every matching line whose money may be disbursed in ``from`` moves what remains of
 it at the end of that day (plan − payments − outstanding
 advances; docs/accounts.md) into its ``K<into>`` segment, citing the decision;
-outstanding advances stay on the line and are settled there. The entries are
+outstanding advances stay on the line and are settled there; on a line divided among
+spending units each unit's remaining money moves and stays the unit's. The entries are
 written like an import's (writing.py): checked in full, then atomically, to
 ``imports/extensions.beancount``. Lines with nothing left are skipped, so a
 second run adds nothing.
@@ -35,6 +36,7 @@ from mtqgledger.model.deadlines import extension_end
 from mtqgledger.model.postings import EXTENSION_CODE, extension
 from mtqgledger.model.text import bilingual
 from mtqgledger.model.titles import committee_name
+from mtqgledger.model.units import UNIT_KEY
 from mtqgledger.outputs.formatting import format_date
 
 EXTENSIONS_FILE = "extensions.beancount"
@@ -130,9 +132,11 @@ def _entry(books: Books, order: ExtensionOrder, item: Remaining) -> data.Transac
     meta = data.new_metadata(str(_target(books)), 0, {
         "decision": order.decision, "decision_date": order.decision_date,
         "kind": EXTENSION_CODE, "extend_to": order.extend_to})
+    shares = item.units or ((None, item.amount),)
     postings = [data.Posting(account, amount.Amount(Decimal(number), "VND"), None, None, None,
-                             None) for account, number in extension(line, order.into,
-                                                                    item.amount)]
+                             {UNIT_KEY: unit.name} if unit and unit.name else None)
+                for unit, share in shares
+                for account, number in extension(line, order.into, share)]
     narration = (f"Kéo dài thời gian thực hiện và giải ngân kế hoạch vốn năm "
                  f"{order.from_year} sang năm {order.into} theo {cite(order.decision)}")
     return data.Transaction(meta, order.date, "*", committee_name(books.catalogue, line.province),

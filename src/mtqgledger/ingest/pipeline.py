@@ -47,10 +47,13 @@ from mtqgledger.model.accounts import Root, parse_account
 from mtqgledger.model.catalogue import CatalogueError, Node
 from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.model.names import TEACHING
+from mtqgledger.model.postings import HANDOVER_CODE
 
-TARGETS = {"decision": "decisions.beancount", "treasury": "treasury.beancount"}
+TARGETS = {"decision": "decisions.beancount", "treasury": "treasury.beancount",
+           "handover": "handovers.beancount"}
 KIND_TITLES = {"decision": "quyết định giao / điều chỉnh vốn",
-               "treasury": "bảng kê chứng từ Kho bạc"}
+               "treasury": "bảng kê chứng từ Kho bạc",
+               "handover": "bảng bàn giao vốn giữa các đơn vị"}
 
 
 @dataclass
@@ -65,7 +68,8 @@ class ImportResult:
     _totals: dict[tuple[str, str, str], int] | None = field(default=None, repr=False)
 
     def totals(self) -> dict[tuple[str, str, str], int]:
-        """By (kind, source, capital): the plan change of decisions, the money moved by vouchers."""
+        """By (kind, source, capital): the plan change of decisions, the money moved by vouchers
+        and the plan handed over between units."""
         if self._totals is None:
             self._totals = self._sum_added()
         return self._totals
@@ -79,7 +83,10 @@ class ImportResult:
                 continue
             line = parsed[0][1][1]
             key = (str(entry.meta.get("kind", "")), line.source, line.capital)
-            if "decision" in entry.meta:
+            if entry.meta.get("kind") == HANDOVER_CODE:  # the plan moved between units
+                sums[key] += sum(int(p.units.number) for p, (root, _) in parsed
+                                 if root is Root.ALLOCATED and p.units.number > 0)
+            elif "decision" in entry.meta:
                 sums[key] -= sum(int(p.units.number) for p, (root, _) in parsed
                                  if root is Root.ALLOCATED)
             else:

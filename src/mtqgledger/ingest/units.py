@@ -57,6 +57,8 @@ class UnitNames:
         known = self.registry.find(province, name, code) or \
             (self.codes.get((province, code)) if code else None) or \
             self.added.get((province, loose(self.registry.fold(name))))
+        if known is None and code and (named := self.registry.find(province, name)):
+            return named.name  # its registered code differs: the registry's is kept
         if known is None:
             kind = self.registry.kind_of(name) if name else None
             unit = Unit(province, name or code, code, kind.code if kind else "")
@@ -97,15 +99,16 @@ def name_units(documents: Sequence, registry: Units) -> UnitNames:
     provinces: dict[str, str] = {}
     for document in sorted(documents, key=lambda document: document.kind != "decision"):
         for entry in document.entries:
-            name, code = unit_written(entry.meta)
-            if not (name or code) or not isinstance(entry, data.Transaction):
+            if not isinstance(entry, data.Transaction):
                 continue
-            province = _province(entry, provinces)
-            if province is None:
-                continue
-            entry.meta[UNIT_KEY] = names.name_of(province, name, code)
-            if code:
-                entry.meta[UNIT_CODE_KEY] = code
+            # A handover names each posting's unit; other entries the transaction's.
+            for meta in [entry.meta, *(p.meta for p in entry.postings if p.meta)]:
+                name, code = unit_written(meta)
+                if not (name or code) or (province := _province(entry, provinces)) is None:
+                    continue
+                meta[UNIT_KEY] = names.name_of(province, name, code)
+                if code:
+                    meta[UNIT_CODE_KEY] = code
     return names
 
 

@@ -18,6 +18,8 @@ payment            Disbursed              Appropriation          voucher
 settlement         Disbursed              Advance                voucher
 return             Appropriation          Disbursed              voucher
 return_advance     Appropriation          Advance                voucher
+handover           the giver's remaining plan and advances,       decision or record
+                   with their plan, to the receiver
 =================  =====================  =====================  ============
 """
 
@@ -86,4 +88,26 @@ def payment(line: Line, amount: int, recovered: int = 0) -> list[Posting]:
         postings.append((line.account(Root.ADVANCE), -recovered))
     if amount - recovered:
         postings.append((line.account(Root.APPROPRIATION), recovered - amount))
+    return postings
+
+
+UnitPosting = tuple[str, int, str]  # (account, amount in whole đồng, spending unit)
+
+
+def handover(line: Line, giver: str, receiver: str, plan: int, advance: int,
+             ) -> list[UnitPosting]:
+    """Bàn giao: the giver's remaining ``plan`` on a line and its outstanding ``advance``
+    move to the receiver, the advance with the plan it was made from (the receiver
+    recovers it); the line's own figures do not change."""
+    postings: list[UnitPosting] = []
+    moved = plan + advance
+    if moved:
+        postings += [(line.account(Root.ALLOCATED), moved, giver),
+                     (line.account(Root.ALLOCATED), -moved, receiver)]
+    if plan:
+        postings += [(line.account(Root.APPROPRIATION), -plan, giver),
+                     (line.account(Root.APPROPRIATION), plan, receiver)]
+    if advance:
+        postings += [(line.account(Root.ADVANCE), -advance, giver),
+                     (line.account(Root.ADVANCE), advance, receiver)]
     return postings

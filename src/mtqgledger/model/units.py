@@ -94,7 +94,7 @@ class Units:
     """The registry of a catalogue: look-ups by code, by name and by spelling."""
 
     def __init__(self, catalogue: Catalogue) -> None:
-        self.fold = Folding(catalogue.abbreviations)
+        self._folding = Folding(catalogue.abbreviations)
         self.kinds: tuple[UnitKind, ...] = catalogue.unit_kinds
         self._starts = sorted(((self.fold(start), kind) for kind in self.kinds
                                for start in kind.starts), key=lambda item: -len(item[0]))
@@ -112,6 +112,11 @@ class Units:
                 # A loose spelling two units share names neither.
                 self._by_loose[key] = unit if self._by_loose.get(key, unit) == unit else None
         self._refs: dict[tuple[str, str, str], UnitRef] = {}
+
+    def fold(self, name: str) -> str:
+        """A unit's name folded for matching: abbreviations read, and without "và", which
+        names write as "&" as often ("Sở NN&MT", "Sở Nông nghiệp & Môi trường")."""
+        return " ".join(word for word in self._folding(name).split() if word != "va")
 
     def find(self, province: str, name: str = "", code: str = "") -> Unit | None:
         """The registered unit with this code, else with this name or spelling."""

@@ -52,8 +52,11 @@ def format_transaction(entry: data.Transaction) -> str:
         head += f" {quote(entry.payee)}"
     lines = [f"{head} {quote(entry.narration or '')}", *_meta_lines(entry.meta)]
     width = max(len(posting.account) for posting in entry.postings)
-    lines += [f"  {posting.account.ljust(width)}  {_number(posting.units.number)} "
-              f"{posting.units.currency}" for posting in entry.postings]
+    for posting in entry.postings:
+        lines.append(f"  {posting.account.ljust(width)}  {_number(posting.units.number)} "
+                     f"{posting.units.currency}")
+        if posting.meta:  # a handover names each posting's unit
+            lines += [f"  {line}" for line in _meta_lines(posting.meta)]
     return "\n".join(lines) + "\n"
 
 

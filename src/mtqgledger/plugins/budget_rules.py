@@ -221,7 +221,7 @@ class _Checker:
             self.error("advance_until", entry, bilingual(
                 f"{account}: tạm ứng ngày {format_date(entry.date)} quá hạn: vốn năm "
                 f"{line.plan_year} chỉ được tạm ứng đến {format_date(until)} (NĐ 254/2025/NĐ-CP); "
-                f"vốn được kéo dài sang …:Y{line.plan_year}:K{entry.date.year} (mtqg extend) "
+                f"vốn được kéo dài sang …:Y{line.plan_year}:K{line.plan_year + 1} (mtqg extend) "
                 "theo hạn kéo dài", "an advance of the plan year's money after its last day"))
             return True
         return False
@@ -292,7 +292,7 @@ class _Checker:
         self.balances[account] += amount
 
     def close_day(self) -> None:
-        """Report the lines left overdrawn at the end of the day just finished."""
+        """Report the lines (and units) left overdrawn at the end of the day just finished."""
         for account, (opening, taken, entry) in self.taken_today.items():
             closing = self.balances[account]
             if closing >= 0:
@@ -310,6 +310,7 @@ class _Checker:
                                               f"chi/giảm {dong(taken)}, {had} {dong(opening)}, "
                                               f"vượt {dong(-closing)}", english))
         self.taken_today.clear()
+        self.units.close_day()
 
 
 def budget_rules(

@@ -9,8 +9,10 @@ unit against its own allocation:
   spent by movements that name no unit;
 * at the end of each day no unit's remaining plan on the line is negative
   (``unit_overdraft``) and no unit's outstanding advance is (``unit_settlement``);
-* advances are fully recovered once payments reach ``advance_recovery`` % of the
-  plan (``advance_recovery``): per unit on a controlled line, else per line.
+* a unit's advances are fully recovered once its payments reach ``advance_recovery``
+  % of its estimate (``advance_recovery``): the plan decisions gave it on the line (an
+  extension moving the unused rest into a later year does not lower it). A line not
+  divided among units holds many units' contracts and is not judged as one.
 
 A handover (bàn giao) moves plan and advances between units; its postings name
 their units, so the balances follow it.
@@ -25,11 +27,11 @@ from decimal import Decimal
 from beancount.core import data
 
 from mtqgledger.model.accounts import Line, Root
+from mtqgledger.model.postings import EXTENSION_CODE
 from mtqgledger.model.text import bilingual
 from mtqgledger.model.units import Units, posting_unit
 from mtqgledger.outputs.formatting import format_amount, format_date, format_ratio
 
-WHOLE_LINE = "\x00"  # the line's own figures, beside its units' ("" is "no unit")
 Report = Callable[[str, data.Directive, str], None]  # (rule, entry, message)
 Key = tuple[Root, Line, str]
 
@@ -54,7 +56,11 @@ class UnitLedger:
         self.report = report
         self.recovery_percent = recovery_percent
         self.balances: dict[Key, Decimal] = collections.defaultdict(Decimal)
-        self.planned: dict[Line, set[str]] = {}  # controlled lines -> units with a plan
+        self.planned: dict[Line, set[str]] = {}  # units with a plan ("" the line's own pool)
+        self.controlled: set[Line] = set()  # lines with a plan given to a named unit
+        # The estimate the recovery rule measures against: the plan decisions gave, not
+        # what an extension moved on into a later year's segment.
+        self.estimates: dict[tuple[Line, str], Decimal] = collections.defaultdict(Decimal)
         self.refused: set[tuple[Line, str]] = set()
         self.unrecovered: set[tuple[Line, str]] = set()
         self.taken_today: dict[Key, tuple[Decimal, Decimal, data.Transaction]] = {}
@@ -63,21 +69,25 @@ class UnitLedger:
     def post(self, entry: data.Transaction, posting: data.Posting, root: Root, line: Line,
              amount: Decimal, spending: bool) -> None:
         unit = self.units.ref(line.province, *posting_unit(entry, posting)).name
-        if root is Root.ALLOCATED and amount < 0 and unit:
-            self.planned.setdefault(line, set()).add(unit)
+        if root is Root.ALLOCATED:
+            if amount < 0:
+                self.planned.setdefault(line, set()).add(unit)
+                if unit:
+                    self.controlled.add(line)
+            if amount < 0 or entry.meta.get("kind") != EXTENSION_CODE:
+                self.estimates[(line, unit)] -= amount
         elif spending and amount > 0 and root in (Root.ADVANCE, Root.DISBURSED):
             self._check_allocation(entry, line, unit)
-        for who in (unit, WHOLE_LINE):
-            key = (root, line, who)
-            if amount < 0 and root in (Root.APPROPRIATION, Root.ADVANCE) and who != WHOLE_LINE:
-                opening, taken, _ = self.taken_today.get(key, (self.balances[key], 0, None))
-                self.taken_today[key] = (opening, taken - amount, entry)
-            self.balances[key] += amount
-            self.touched_today[(line, who)] = entry
+        key = (root, line, unit)
+        if amount < 0 and root in (Root.APPROPRIATION, Root.ADVANCE):
+            opening, taken, _ = self.taken_today.get(key, (self.balances[key], 0, None))
+            self.taken_today[key] = (opening, taken - amount, entry)
+        self.balances[key] += amount
+        self.touched_today[(line, unit)] = entry
 
     def _check_allocation(self, entry: data.Transaction, line: Line, unit: str) -> None:
-        units = self.planned.get(line)
-        if units is None or unit in units or (line, unit) in self.refused:
+        units = self.planned.get(line, set())
+        if line not in self.controlled or unit in units or (line, unit) in self.refused:
             return
         self.refused.add((line, unit))  # once per unit and line, not per movement
         known = ", ".join(sorted(name for name in units if name)) or "không có"
@@ -90,7 +100,7 @@ class UnitLedger:
     def close_day(self) -> None:
         for (root, line, unit), (opening, taken, entry) in self.taken_today.items():
             closing = self.balances[(root, line, unit)]
-            if closing >= 0 or line not in self.planned or (line, unit) in self.refused:
+            if closing >= 0 or line not in self.controlled or (line, unit) in self.refused:
                 continue
             if root is Root.APPROPRIATION:
                 rule, what, had = ("unit_overdraft", "Vượt kế hoạch vốn còn lại của",
@@ -111,9 +121,9 @@ class UnitLedger:
 
     def _check_recovery(self, line: Line, unit: str, entry: data.Transaction) -> None:
         """Advances outstanding once payments reach the share of the plan (NĐ 254/2025)."""
-        if (unit == WHOLE_LINE) == (line in self.planned):
-            return  # per unit on a controlled line, per line elsewhere
-        plan = -self.balances[(Root.ALLOCATED, line, unit)]
+        if not unit or line not in self.controlled:
+            return  # a unit's estimate; a province-wide line is many units' contracts
+        plan = self.estimates[(line, unit)]
         paid = self.balances[(Root.DISBURSED, line, unit)]
         advanced = self.balances[(Root.ADVANCE, line, unit)]
         due = plan > 0 and advanced > 0 and paid * 100 >= plan * self.recovery_percent
@@ -123,11 +133,11 @@ class UnitLedger:
         if (line, unit) in self.unrecovered:
             return  # said on the day it became due
         self.unrecovered.add((line, unit))
-        who = "" if unit == WHOLE_LINE else f" của {_unit_title(unit)}"
+        who = f" của {_unit_title(unit)}"
         self.report("advance_recovery", entry, bilingual(
             f"Tạm ứng chưa thu hồi{who} trên dòng {line.name()} ngày "
             f"{format_date(entry.date)}: còn {dong(advanced)} khi đã thanh toán {dong(paid)} "
-            f"= {format_ratio(paid / plan)} kế hoạch {dong(plan)} (phải thu hồi hết khi đạt "
+            f"= {format_ratio(paid / plan)} dự toán {dong(plan)} (phải thu hồi hết khi đạt "
             f"{self.recovery_percent} %)",
             "advances must be fully recovered once payments reach that share of the plan "
             "(NĐ 254/2025/NĐ-CP)"))
