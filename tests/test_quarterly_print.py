@@ -97,10 +97,24 @@ def printed(reports: dict[str, QuarterlyReport],
     return found
 
 
+def _signed(printed: Printed) -> list[int]:
+    """The pages that end a form sheet: each carries the signature block."""
+    return [i for i, page in enumerate(printed.pages) if "THỦ TRƯỞNG ĐƠN VỊ" in page]
+
+
 def _form_pages(printed: Printed) -> list[str]:
-    """The form's pages: up to the one with the signature block; the chart sheet's follow."""
-    last = next(i for i, page in enumerate(printed.pages) if "THỦ TRƯỞNG ĐƠN VỊ" in page)
-    return printed.pages[:last + 1]
+    """The form's pages: up to the first with the signature block; the same form by
+    unit ('Chi tiết theo đơn vị') follows to the second, then the chart sheet's."""
+    return printed.pages[:_signed(printed)[0] + 1]
+
+
+def _unit_pages(printed: Printed) -> list[str]:
+    first, last = _signed(printed)[:2]
+    return printed.pages[first + 1:last + 1]
+
+
+def _chart_pages(printed: Printed) -> list[str]:
+    return printed.pages[_signed(printed)[-1] + 1:]
 
 
 @pytest.mark.parametrize("case", [f"{name}-{unit}" for name, unit in CASES])
@@ -120,6 +134,21 @@ def test_every_figure_prints(printed: dict[str, Printed], case: str) -> None:
             elif column.kind == "ratio" and column.value(line) is not None:
                 shown = cell_text(column, line, result.unit).replace(" %", "%")
                 assert shown in form, (case, line.row.title, column.key, shown)
+
+
+@pytest.mark.parametrize("case", [f"{name}-{unit}" for name, unit in CASES])
+def test_every_unit_figure_prints(printed: dict[str, Printed], case: str) -> None:
+    """The sheet by unit prints each unit's figures too, none as '###'."""
+    result = printed[case]
+    pages = "\n".join(_unit_pages(result))
+    assert "CHI TIẾT THEO ĐƠN VỊ" in pages and "###" not in pages
+    units = [line for line in result.report.unit_lines if line.row.level == "unit"]
+    assert units
+    for line in units:
+        for column in columns(result.report):
+            if column.kind == "amount" and column.value(line) is not None:
+                shown = cell_text(column, line, result.unit)
+                assert shown in pages, (case, line.row.title, column.key, shown)
 
 
 def test_figures_above_ten_to_the_13(printed: dict[str, Printed]) -> None:
@@ -148,7 +177,8 @@ def test_the_form_prints_on_a4_landscape_fitted_to_the_width(printed: dict[str, 
 @pytest.mark.parametrize("case", [f"{name}-{unit}" for name, unit in CASES])
 def test_the_chart_sheet_prints_on_one_page(printed: dict[str, Printed], case: str) -> None:
     result = printed[case]
-    chart_pages = result.pages[len(_form_pages(result)):]
+    chart_pages = _chart_pages(result)
+    assert len(_signed(result)) == 2  # the form, then the form by unit
     assert len(chart_pages) == 1
     assert "Tỷ lệ chung" in chart_pages[0]  # the data table
     assert "Tỷ lệ giải ngân theo dự án" in chart_pages[0]  # the chart's title
@@ -163,7 +193,7 @@ def test_the_old_layout_fails_these_checks(printed: dict[str, Printed]) -> None:
     of 10^13 đồng print as '###' and the chart is cut across pages."""
     old = printed[OLD]
     assert "###" in "\n".join(_form_pages(old))
-    assert len(old.pages) - len(_form_pages(old)) > 1
+    assert len(_chart_pages(old)) > 1
 
 
 @pytest.mark.parametrize("name", ["sample", "big"])

@@ -6,8 +6,8 @@ whose money may be disbursed in the year (plan − payments − outstanding adva
 as docs/accounts.md defines it) into the line's ``K<year>`` segment; outstanding
 advances stay on their line and are settled there. On a line whose plan decisions
 divided among spending units, each unit's remaining money moves, and stays the unit's.
-Reports title such money "Vốn năm 2025 kéo dài sang 2026 (NQ 257/2025/QH15)", citing the decisions found
-here.
+Reports title such money "Vốn năm 2025 kéo dài sang 2026 (NQ 257/2025/QH15)", citing the
+decisions found here.
 """
 
 from __future__ import annotations

@@ -62,8 +62,8 @@ class Quarter:
 
 
 def _key(row: ReportRow) -> tuple:
-    return (row.level, row.province, row.program, row.project, row.subproject, row.source,
-            row.capital, row.plan_year)
+    return (row.level, row.province, row.item_path, row.source, row.capital, row.plan_year,
+            row.spending_unit)
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,8 @@ class QuarterlyReport:
     capitals: tuple[str, ...]  # capital-type columns, in catalogue order
     lines: tuple[FormLine, ...]
     catalogue: Catalogue = field(repr=False, compare=False)
+    # "Chi tiết theo đơn vị": the same lines with each item's spending units below it
+    unit_lines: tuple[FormLine, ...] = ()
 
     @property
     def as_of(self) -> datetime.date:
@@ -172,6 +174,8 @@ class QuarterlyReport:
 def _numbering(row: ReportRow, counters: dict[str, int]) -> str:
     """Advance the counter of the row's level and reset those below it."""
     order = ("province", "program", "project", "subproject", "content")
+    if row.level == "unit":
+        return "+"
     if row.level not in order:
         return ""
     counters[row.level] = counters.get(row.level, 0) + 1
@@ -191,15 +195,34 @@ def quarterly_report(table: Iterable[Movement], catalogue: Catalogue, quarter: Q
     """The quarterly form for plan year ``quarter.year``, figures to the quarter's end.
 
     Where the year holds money extended from earlier years, the total is followed by
-    "Trong đó" rows: the year's own plan, and each earlier year's money, apart.
+    "Trong đó" rows: the year's own plan, and each earlier year's money, apart. The
+    unit lines repeat the form with each item's spending units below it.
     """
-    report = _reporter(table, catalogue, province, program, "content", extensions,
-                       merged_apart)
-    at_end = report(quarter.end, quarter.year)
-    present = {row.source for row in at_end.rows if row.source and row.is_split}
-    main = tuple(code for code, source in catalogue.sources.items() if source.default)
-    sources = main + tuple(sorted(present - set(main)))
+    table = list(table)
     capitals = tuple(catalogue.capitals)
+    lines: dict[str, tuple[FormLine, ...]] = {}
+    sources: tuple[str, ...] = ()
+    for by in ("content", "unit"):
+        report = _reporter(table, catalogue, province, program, by, extensions, merged_apart)
+        at_end = report(quarter.end, quarter.year)
+        sources = sources or _sources(at_end, catalogue)
+        lines[by] = _form_lines(at_end, report, quarter, sources, capitals, target)
+    provinces = {line.row.province for line in lines["content"] if line.row.province}
+    only = province or (next(iter(provinces)) if len(provinces) == 1 else None)
+    return QuarterlyReport(quarter, only, committee_title(catalogue, only), target, sources,
+                           capitals, lines["content"], catalogue, lines["unit"])
+
+
+def _sources(at_end: DisbursementReport, catalogue: Catalogue) -> tuple[str, ...]:
+    """The source columns: the default sources, then any other the report holds."""
+    main = tuple(code for code, source in catalogue.sources.items() if source.default)
+    present = {row.source for row in at_end.rows if row.source and row.is_split}
+    return main + tuple(sorted(present - set(main)))
+
+
+def _form_lines(at_end: DisbursementReport, report: Reporter, quarter: Quarter,
+                sources: tuple[str, ...], capitals: tuple[str, ...], target: Decimal,
+                ) -> tuple[FormLine, ...]:
     counters: dict[str, int] = {}
     lines = []
     for item in _rows_of(at_end, report, quarter):
@@ -219,7 +242,4 @@ def quarterly_report(table: Iterable[Movement], catalogue: Catalogue, quarter: Q
             ratio_by_capital={code: by_capital[code].ratio if code in by_capital else None
                               for code in capitals},
             pace=pace_of(at_end, row, quarter.end, target)))
-    provinces = {line.row.province for line in lines if line.row.province}
-    only = province or (next(iter(provinces)) if len(provinces) == 1 else None)
-    return QuarterlyReport(quarter, only, committee_title(catalogue, only), target, sources,
-                           capitals, tuple(lines), catalogue)
+    return tuple(lines)

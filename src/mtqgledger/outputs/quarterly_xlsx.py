@@ -11,6 +11,7 @@ A4 landscape fitted to the page's width; the chart sheet prints on one page.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -32,27 +33,37 @@ from mtqgledger.outputs.xlsx import BEHIND_FILL, BORDER, CENTRE, HEADER_FILL
 VIETNAMESE = "[$-42A]"
 RATIO_FORMAT = VIETNAMESE + "0.0%"
 HEADER_TOP = 8  # first header row; rows above hold the heading block
+FORM_SHEET, UNITS_SHEET = "Báo cáo quý", "Chi tiết theo đơn vị"
+UNITS_TITLE = "CHI TIẾT THEO ĐƠN VỊ SỬ DỤNG VỐN"
 _INDENT = {"total": 0, "province": 0, "program": 0, "project": 1, "subproject": 2, "content": 3}
 
 
 def write_quarterly_workbook(report: QuarterlyReport, output: Path | BinaryIO, *,
                              unit: str = layout.DEFAULT_UNIT) -> None:
-    """Write the quarterly form (sheet 'Báo cáo quý') and its chart (sheet 'Biểu đồ').
+    """Write the quarterly form (sheet 'Báo cáo quý'), the same form with each item's
+    spending units (sheet 'Chi tiết theo đơn vị') and its chart (sheet 'Biểu đồ').
 
     ``unit`` is a key of :data:`~mtqgledger.outputs.formatting.UNITS` (trieu, dong, ty).
     """
     layout.check_unit(unit)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Báo cáo quý"
-    cols = layout.columns(report)
-    _heading(sheet, report, len(cols), unit)
-    first_data = _headers(sheet, cols, column_widths(report, cols, unit))
-    last_data = _lines(sheet, report, cols, first_data, amount_format(unit))
-    _footer(sheet, report, len(cols), last_data + 2)
-    _print_setup(sheet, cols, first_data)
+    sheet.title = FORM_SHEET
+    _form(sheet, report, report.lines, unit)
+    _form(workbook.create_sheet(UNITS_SHEET), report, report.unit_lines, unit)
     _chart(workbook.create_sheet("Biểu đồ"), report)
     workbook.save(output)
+
+
+def _form(sheet: Worksheet, report: QuarterlyReport, lines: Sequence[FormLine],
+          unit: str) -> None:
+    """One sheet of the form: heading, headers, the lines, legend and signatures."""
+    cols = layout.columns(report)
+    _heading(sheet, report, len(cols), unit)
+    first_data = _headers(sheet, cols, column_widths(lines, cols, unit))
+    last_data = _lines(sheet, lines, cols, first_data, amount_format(unit))
+    _footer(sheet, report, len(cols), last_data + 2)
+    _print_setup(sheet, cols, first_data)
 
 
 def amount_format(unit: str) -> str:
@@ -82,14 +93,15 @@ def print_width(text: str) -> float:
     return round(width + 1.5, 1)
 
 
-def column_widths(report: QuarterlyReport, cols: list[layout.Column], unit: str) -> list[float]:
+def column_widths(lines: Sequence[FormLine], cols: list[layout.Column],
+                  unit: str) -> list[float]:
     """Each column's width: its layout's least width, widened to the longest figure it
     prints (bold, as the total's) and to the longest word of its header."""
     widths = []
     for column in cols:
         need = [column.width, *(print_width(word) for word in column.header[-1].split())]
         if column.kind != "text":
-            need += [print_width(layout.cell_text(column, line, unit)) for line in report.lines]
+            need += [print_width(layout.cell_text(column, line, unit)) for line in lines]
         widths.append(max(need))
     return widths
 
@@ -114,7 +126,9 @@ def _heading(sheet: Worksheet, report: QuarterlyReport, width: int, unit: str) -
            font=Font(bold=True, underline="single"), alignment=centre)
     _merge(sheet, 3, right_start, width, "……………, ngày …… tháng …… năm ……",
            font=Font(italic=True), alignment=centre)
-    _merge(sheet, 5, 1, width, layout.title(report), font=Font(bold=True, size=14),
+    heading = layout.title(report) + (f" – {UNITS_TITLE}" if sheet.title == UNITS_SHEET
+                                       else "")
+    _merge(sheet, 5, 1, width, heading, font=Font(bold=True, size=14),
            alignment=centre)
     _merge(sheet, 6, 1, width, layout.subtitle(report), font=Font(italic=True),
            alignment=centre)
@@ -148,15 +162,15 @@ def _headers(sheet: Worksheet, cols: list[layout.Column], widths: list[float]) -
     return numbering_row + 1
 
 
-def _lines(sheet: Worksheet, report: QuarterlyReport, cols: list[layout.Column],
+def _lines(sheet: Worksheet, lines: Sequence[FormLine], cols: list[layout.Column],
            first: int, amount_format: str) -> int:
     """Write the form's lines; returns the last data row."""
     place = {column.key: get_column_letter(i) for i, column in enumerate(cols, start=1)}
-    levels = {line.row.level for line in report.lines}
+    levels = {line.row.level for line in lines}
     top_level = "province" if "province" in levels else "program"
-    children = [first + offset for offset, line in enumerate(report.lines)
+    children = [first + offset for offset, line in enumerate(lines)
                 if line.row.level == top_level]
-    for offset, line in enumerate(report.lines):
+    for offset, line in enumerate(lines):
         row = first + offset
         for index, column in enumerate(cols, start=1):
             cell = sheet.cell(row, index, _value(column, line, row, place, children))
@@ -171,15 +185,16 @@ def _lines(sheet: Worksheet, report: QuarterlyReport, cols: list[layout.Column],
         # Excel does not grow a row for wrapped text written by a program: size it here.
         title_lines = -(-len(str(sheet.cell(row, 2).value)) // int(cols[1].width * 1.1))
         sheet.row_dimensions[row].height = 15 * max(title_lines, 1) + 2
+        indent = len(line.row.item_path) if level == "unit" else _INDENT.get(level, 0)
         sheet.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="center",
-                                                 indent=_INDENT.get(level, 0))
+                                                 indent=indent)
         sheet.cell(row, 1).alignment = Alignment(horizontal="center", vertical="center")
         split = line.row.is_split
         font = Font(bold=level in ("total", "province", "program") and not split,
                     italic=level in ("subproject", "content") or split)
         for index in range(1, len(cols) + 1):
             sheet.cell(row, index).font = font
-    return first + len(report.lines) - 1
+    return first + len(lines) - 1
 
 
 def _value(column: layout.Column, line: FormLine, row: int, place: dict[str, str],
