@@ -48,8 +48,14 @@ def decided(day: str, decision: str = "1/QĐ-UBND") -> dict[str, object]:
     return {"decision": decision, "decision_date": datetime.date.fromisoformat(day)}
 
 
-def allocate(day: str, line: str, value: int, decision: str = "1/QĐ-UBND") -> str:
-    return transaction(day, "Giao kế hoạch vốn", decided(day, decision),
+def _unit(meta: dict[str, object], unit: str | None) -> dict[str, object]:
+    return {**meta, "unit": unit} if unit else meta
+
+
+def allocate(day: str, line: str, value: int, decision: str = "1/QĐ-UBND",
+             unit: str | None = None) -> str:
+    """Giao kế hoạch vốn, to a spending unit when ``unit`` is given."""
+    return transaction(day, "Giao kế hoạch vốn", _unit(decided(day, decision), unit),
                        postings.ALLOCATION.postings(line, value))
 
 
@@ -58,21 +64,22 @@ def move(day: str, debit: str, credit: str, value: int, voucher: str = "KB-1") -
                        [(debit, value), (credit, -value)])
 
 
-def treasury(kind: postings.Kind, day: str, line: str, value: int) -> str:
-    return transaction(day, "Chứng từ kho bạc", {"voucher": "KB-1"},
+def treasury(kind: postings.Kind, day: str, line: str, value: int,
+             unit: str | None = None) -> str:
+    return transaction(day, "Chứng từ kho bạc", _unit({"voucher": "KB-1"}, unit),
                        kind.postings(line, value))
 
 
-def advance(day: str, line: str, value: int) -> str:
-    return treasury(postings.ADVANCE, day, line, value)
+def advance(day: str, line: str, value: int, unit: str | None = None) -> str:
+    return treasury(postings.ADVANCE, day, line, value, unit)
 
 
-def pay(day: str, line: str, value: int) -> str:
-    return treasury(postings.PAYMENT, day, line, value)
+def pay(day: str, line: str, value: int, unit: str | None = None) -> str:
+    return treasury(postings.PAYMENT, day, line, value, unit)
 
 
-def settle(day: str, line: str, value: int) -> str:
-    return treasury(postings.SETTLEMENT, day, line, value)
+def settle(day: str, line: str, value: int, unit: str | None = None) -> str:
+    return treasury(postings.SETTLEMENT, day, line, value, unit)
 
 
 def extend(day: str, line: str, year: int, value: int, extend_to: str | None = None) -> str:

@@ -215,8 +215,11 @@ def test_a_postings_decision_voucher_and_source_columns():
     assert (value(advanced, "Tệp nguồn"), value(advanced, "Sheet"),
             value(advanced, "Dòng nguồn")) == ("bang-ke-kbnn.xlsx", "Sheet1", 7)
     assert value(advanced, "Sổ: tệp:dòng") == f"<string>:{line_number(text, VOUCHER_HEAD)}"
+    # The spending unit (here the payee of a voucher without a unit) and its code.
+    assert (value(advanced, "Đơn vị sử dụng vốn"), value(advanced, "Mã ĐVQHNS")) == \
+        ("Trung tâm DVVL", "1234567")
     # Entry metadata without a column of its own, then the posting's own metadata.
-    assert value(advanced, "Khác") == 'kind=tam-ung; unit_code=1234567; note=đợt 1'
+    assert value(advanced, "Khác") == 'kind=tam-ung; note=đợt 1'
     outside = next(r for r in rows if value(r, "Tài khoản") == "Equity:Opening")
     assert not value(outside, "Nội dung dòng vốn") and value(outside, "Số tiền") == 0
 

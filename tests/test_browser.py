@@ -160,6 +160,14 @@ def test_page_shows_ratios_and_looks_right(server: str, page: Page, tmp_path: Pa
     page.locator("#mtqg-splits").check()
     expect(split).to_be_visible()
     page.locator("#mtqg-splits").uncheck()
+    # A sub-project drills down to its spending units, closed at first.
+    units = page.locator(f'tr.level-unit[data-parent="{TDA1}"]')
+    expect(units.first).to_be_hidden()
+    page.locator(f"#{TDA1} .mtqg-toggle").click()
+    expect(units.first).to_be_visible()
+    assert any("Trường Cao đẳng Lai Châu" in text for text in units.all_inner_texts())
+    page.locator(f"#{TDA1} .mtqg-toggle").click()
+    expect(units.first).to_be_hidden()
     # 13-digit amounts stay on one line and inside the 1280 px window
     layout = page.evaluate("""() => {
         const table = document.getElementById('mtqg-table');

@@ -15,6 +15,7 @@ from fava.application import create_app
 from openpyxl import load_workbook
 
 from mtqgledger.fava_ext import tables
+from mtqgledger.fava_ext.rows import row_id
 from mtqgledger.figures.disbursement import disbursement_report
 from mtqgledger.figures.movements import movements
 from mtqgledger.figures.pace import pace_of
@@ -86,15 +87,18 @@ def test_page_shows_the_published_lai_chau_ratios(sample: Fava) -> None:
 
 
 def test_every_figure_is_the_reports(sample: Fava) -> None:
-    """Each node row prints the row of disbursement_report with the same key, unchanged."""
+    """Each node row prints the row of disbursement_report with the same key, unchanged:
+    items and, below each, its spending units (the page drills down to them)."""
     page = sample.page()
-    report = disbursement_report(movements(sample.ledger.all_entries)[0], load_catalogue(),
-                                 as_of=datetime.date(2025, 11, 14), budget_year=2025)
+    catalogue = load_catalogue()
+    report = disbursement_report(movements(sample.ledger.all_entries,
+                                           catalogue.unit_registry)[0], catalogue,
+                                 as_of=datetime.date(2025, 11, 14), budget_year=2025, by="unit")
     nodes = [item for item in report.rows if not item.is_split]
     assert len(nodes) == page.count('class="node ')
+    assert any(item.level == "unit" for item in nodes)
     for item in nodes:
-        path = [p for p in (item.province, item.program, item.project, item.subproject) if p]
-        shown = row(page, "-".join(["r", item.level, *path]))
+        shown = row(page, row_id(item))
         assert cells(shown) == [format_amount(value) for value in (
             item.plan, item.payments, item.advances, item.disbursed, item.remaining)]
         assert ratio(shown) == format_ratio(item.ratio)
@@ -257,6 +261,43 @@ def test_budget_rule_breach_is_listed_with_its_source(tmp_path: Path) -> None:
     assert query["file_path"] == [str(ledger)]
     assert query["line"] == [str(error.source["lineno"])]
     assert f"main.beancount:{error.source['lineno']}" in item
+
+
+def _units_books(tmp_path: Path, options: str = "", *parts: str) -> Path:
+    """TDA2 divided between two units (1 tỷ each) that paid 10 % and 60 % by 30/06/2025."""
+    mt, so = "UBND huyện Mường Tè", "Sở Nội vụ"
+    ledger = _books(tmp_path, opens(TDA2_SN),
+                    allocate("2025-01-10", TDA2_SN, 1_000_000_000, unit=mt),
+                    allocate("2025-01-10", TDA2_SN, 1_000_000_000, unit=so),
+                    pay("2025-03-01", TDA2_SN, 100_000_000, unit=mt),
+                    pay("2025-03-01", TDA2_SN, 600_000_000, unit=so), *parts)
+    if options:
+        text = ledger.read_text(encoding="utf-8").replace(
+            'plugin "mtqgledger.plugins.budget_rules"',
+            f'plugin "mtqgledger.plugins.budget_rules" "{options}"')
+        ledger.write_text(text, encoding="utf-8")
+    return ledger
+
+
+def test_units_behind_are_listed_worst_first_and_drilled_to(tmp_path: Path) -> None:
+    page = Fava(_units_books(tmp_path)).page("as_of=30/06/2025")
+    block = re.search(r'<div class="mtqg-behind mtqg-units-behind">(.*?)</div>', page,
+                      re.DOTALL).group(1)
+    # Half the year gone: Mường Tè at 10 % is 39,6 points behind; the Sở, at 60 %, is not.
+    assert "UBND huyện Mường Tè" in block and "chậm 39,6 %" in block
+    assert "Sở Nội vụ" not in block
+    units = re.findall(r'<tr id="(r-unit-[^"]+)" class="node level-unit[^"]*"\s+'
+                       r'data-parent="([^"]+)" hidden>', page)
+    assert len(units) == 2 and {parent for _, parent in units} == {TDA2}
+    assert ratio(row(page, units[0][0])) in ("10,0 %", "60,0 %")
+
+
+def test_warnings_of_rules_set_to_warn_are_listed(tmp_path: Path) -> None:
+    ledger = _units_books(tmp_path, "warn=unit_allocation",
+                          pay("2025-04-01", TDA2_SN, 50_000_000, unit="UBND xã Bum Nưa"))
+    page = Fava(ledger).page("as_of=30/06/2025")
+    assert "Vi phạm quy tắc ngân sách (0)" in page
+    assert "Cảnh báo quy tắc ngân sách (1)" in page and "UBND xã Bum Nưa" in page
 
 
 def test_clean_books_have_no_breach(sample: Fava) -> None:

@@ -192,13 +192,16 @@ def audit(ledger: Path, output: Path, since: datetime.date | None,
     """
     from mtqgledger.books import paused_gc
     from mtqgledger.outputs.audit import write_audit_workbook
+    from mtqgledger.plugins.budget_rules import rule_warnings
 
     if since is not None and until is not None and since > until:
         raise click.BadParameter(f"{since} is after --to {until}", param_hint="--from")
     books = open_books(ledger, no_cache=True, ignore_errors=True)
     with paused_gc():  # the whole history stays in memory until the workbook is written
+        # The sheet Cảnh báo lists the books' errors and the breaches of rules set to warn.
+        findings = [*books.load_errors, *rule_warnings(books.options)]
         write_output(output, lambda path: write_audit_workbook(
-            books.entries, books.load_errors, books.options, path, since=since, until=until,
+            books.entries, findings, books.options, path, since=since, until=until,
             catalogue=books.catalogue, ledger=ledger, catalogue_files=books.catalogue_files()))
     if books.load_errors:
         click.echo(bilingual(f"{ledger}: sổ có {len(books.load_errors)} lỗi, xem sheet Cảnh báo",

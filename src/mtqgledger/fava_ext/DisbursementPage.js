@@ -16,7 +16,8 @@ function layout(table, showSplits) {
       const expanded = toggle?.getAttribute("aria-expanded") === "true";
       if (row.classList.contains("split")) {
         const ownToggle = toggle?.classList.contains("mtqg-split-toggle");
-        shown = parentShown && (ownToggle ? expanded : expanded && showSplits);
+        // A row's own breakdown follows the checkbox, whatever its units' toggle says.
+        shown = parentShown && (ownToggle ? expanded : showSplits);
         if (ownToggle && showSplits && parentShown) shown = true;
       } else {
         shown = parentShown && expanded;

@@ -42,6 +42,7 @@ from mtqgledger.figures.disbursement import disbursement_report
 from mtqgledger.figures.extension import Extensions, extension_decisions
 from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.outputs import svg
+from mtqgledger.plugins.budget_rules import rule_warnings
 
 if TYPE_CHECKING:  # pragma: no cover
     from fava.core import FavaLedger
@@ -161,7 +162,7 @@ class DisbursementPage(FavaExtensionBase):
         settings = self.settings(table)
         report = disbursement_report(table.of_year(settings.year), self.catalogue,
                                      as_of=settings.as_of, budget_year=settings.year,
-                                     province=settings.province, by="content",
+                                     province=settings.province, by="unit",
                                      extensions=self.extensions)
         curve: list[svg.Point] = []
         if settings.year is not None:
@@ -171,6 +172,7 @@ class DisbursementPage(FavaExtensionBase):
         page = build_page(report, settings, years=table.years, provinces=table.provinces,
                           links=links, curve=curve)
         page.breaches, page.other_errors = breaches(self.ledger.errors, links)
+        page.warnings = breaches(rule_warnings(self.ledger.options), links)[0]
         page.errors_url = links.errors()
         page.error = table.error
         # The as-of form keeps Fava's filters, and the plan year if one was chosen (else
@@ -256,7 +258,8 @@ class DisbursementPage(FavaExtensionBase):
             until = min(until, date_range.end_inclusive)
         output = io.BytesIO()
         try:
-            write_audit_workbook(list(entries), list(self.ledger.load_errors),
+            write_audit_workbook(list(entries), [*self.ledger.load_errors,
+                                                 *rule_warnings(self.ledger.options)],
                                  self.ledger.options, output, since=since, until=until,
                                  catalogue=self.catalogue,
                                  ledger=Path(self.ledger.beancount_file_path),

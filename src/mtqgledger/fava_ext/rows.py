@@ -8,6 +8,7 @@ object so that this module does not depend on Flask.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,7 +22,7 @@ from mtqgledger.outputs.formatting import UNITS, format_amount, format_date, for
 
 UNIT_LABELS = {code: name for code, (_, name) in UNITS.items()}
 LEVEL_RANK = {"total": 0, "province": 1, "program": 2, "project": 3, "subproject": 4,
-              "content": 5, "line": 6}
+              "content": 5, "line": 6, "unit": 7}
 
 
 class Links(Protocol):
@@ -66,12 +67,15 @@ class RowView:
     account_url: str | None
     journal_url: str
     has_children: bool = False
+    has_items: bool = False  # children other than spending units
     has_splits: bool = False
-    is_leaf: bool = False
+    is_leaf: bool = False  # an item with no items below it (its units aside)
     sort_key: Decimal = Decimal(0)
 
 
 def _code(row: ReportRow) -> str:
+    if row.level == "unit" and not row.is_split:
+        return row.unit_code or "ĐV"
     if row.level == "line":
         text = f"{row.source}·{row.capital}·Y{row.plan_year}"
         return text + (f"·K{row.extended_into}" if row.extended_into else "")
@@ -124,7 +128,9 @@ def row_id(row: ReportRow) -> str:
     parts = ["r", row.level, *_path(row)]
     if row.line is not None:
         parts += [row.source, row.capital, f"Y{row.plan_year}", f"K{row.extended_into or ''}"]
-    elif row.is_split:
+    if row.spending_unit is not None:  # a stable id whatever the name's letters
+        parts.append("u" + hashlib.sha1(row.spending_unit.name.encode()).hexdigest()[:10])
+    if row.is_split:
         parts += [f"{name}-{getattr(row, name)}" for name in ("capital", "source", "plan_year")
                   if getattr(row, name) is not None]
     return "-".join(str(part) for part in parts)
@@ -189,6 +195,7 @@ def build_rows(report: DisbursementReport, settings: Settings, unit: str, links:
         if parent is not None:
             if kind == "node":
                 parent.has_children = True
+                parent.has_items = parent.has_items or row.level != "unit"
             elif kind == "split":
                 parent.has_splits = True
         views.append(view)
@@ -196,5 +203,6 @@ def build_rows(report: DisbursementReport, settings: Settings, unit: str, links:
             node_view = view
             stack.append((LEVEL_RANK[row.level], view))
     for view in views:
-        view.is_leaf = view.kind == "node" and not view.has_children and view.level != "total"
+        view.is_leaf = (view.kind == "node" and not view.has_items
+                        and view.level not in ("total", "unit"))
     return views

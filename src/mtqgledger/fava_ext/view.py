@@ -16,7 +16,7 @@ from markupsafe import Markup
 from mtqgledger.fava_ext.rows import UNIT_LABELS, Links, RowView, build_rows, row_id
 from mtqgledger.fava_ext.settings import Settings
 from mtqgledger.figures.disbursement import DisbursementReport, ReportRow
-from mtqgledger.figures.pace import TARGET, Pace, pace_of
+from mtqgledger.figures.pace import TARGET, Pace, pace_of, units_behind
 from mtqgledger.model.titles import ROMAN_QUARTERS, budget_year_heading
 from mtqgledger.outputs import svg
 from mtqgledger.outputs.formatting import format_amount, format_date, format_ratio
@@ -41,6 +41,8 @@ class Page:
     kpis: list[tuple[str, str, str]]  # (label, value, note)
     behind: list[RowView]
     behind_more: int
+    units_behind: list[tuple[RowView, str]]  # (unit row, điểm chậm), worst first
+    units_behind_more: int
     leaves: int
     year_links: list[tuple[str, str, bool]]
     unit_links: list[tuple[str, str, bool]]
@@ -52,6 +54,7 @@ class Page:
     curve: Markup | None
     hidden: dict[str, str] = field(default_factory=dict)  # the form's other parameters
     breaches: list[Breach] = field(default_factory=list)
+    warnings: list[Breach] = field(default_factory=list)  # rules the books set to warn
     other_errors: int = 0
     errors_url: str = ""
     error: str | None = None
@@ -153,9 +156,14 @@ def build_page(report: DisbursementReport, settings: Settings, *, years: Sequenc
         last = svg.Point(min(settings.as_of, pace.deadline), total.plan, total.disbursed)
         curve_svg = svg.cumulative_curve([*curve, last], datetime.date(settings.year, 1, 1),
                                          pace.deadline, target, pace.projected_ratio)
+    by_id = {view.id: view for view in views}
+    slow_units = [(by_id[row_id(slow.row)], format_ratio(slow.behind_by))
+                  for slow in units_behind(report)]
     return Page(
         settings=settings, unit=unit, heading=_heading(settings, unit), rows=views, kpis=kpis,
         behind=behind[:BEHIND_SHOWN], behind_more=max(len(behind) - BEHIND_SHOWN, 0),
+        units_behind=slow_units[:BEHIND_SHOWN],
+        units_behind_more=max(len(slow_units) - BEHIND_SHOWN, 0),
         leaves=len(leaves), **_choices(settings, unit, years, provinces, links),
         audit_url=links.endpoint("audit", **settings.params()),
         bar_chart=svg.ratio_bars(bars, target) if bars else None,
@@ -163,12 +171,13 @@ def build_page(report: DisbursementReport, settings: Settings, *, years: Sequenc
 
 
 def breaches(errors: Sequence[object], links: Links) -> tuple[list[Breach], int]:
-    """Budget-rule errors of the load, with links to their source; and how many others."""
-    from mtqgledger.plugins.budget_rules import BudgetRuleError
+    """Budget-rule errors (or warnings) of the load, with links to their source; and how
+    many others."""
+    from mtqgledger.plugins.budget_rules import BudgetRuleError, BudgetRuleWarning
 
     found, others = [], 0
     for error in errors:
-        if not isinstance(error, BudgetRuleError):
+        if not isinstance(error, BudgetRuleError | BudgetRuleWarning):
             others += 1
             continue
         source = error.source or {}

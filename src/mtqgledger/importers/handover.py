@@ -28,7 +28,7 @@ from pathlib import Path
 from beancount.core import data
 
 from mtqgledger.importers.base import WorkbookImporter
-from mtqgledger.importers.cells import CellError, parse_number, to_dong
+from mtqgledger.importers.cells import CellError, parse_number, to_dong, unit_factor
 from mtqgledger.importers.decision_info import date_in
 from mtqgledger.importers.notes import NameRead
 from mtqgledger.importers.statement_columns import (
@@ -65,11 +65,9 @@ from mtqgledger.model.units import UNIT_CODE_KEY, UNIT_KEY
 GIVER, RECEIVER = "giver", "receiver"
 GIVER_CODE, RECEIVER_CODE = "giver_code", "receiver_code"
 PLAN, ADVANCE = "plan", "advance"
-# Checked in this order: "Mã đơn vị giao" is a code, "Tạm ứng" not the plan.
+_CODE_WORDS = ("ma dvqhns", "ma dv qhns", "ma qhns", "ma don vi", "ma dv")
+# Checked in this order: "Tạm ứng" is not the plan, "Tiểu dự án" not "Dự án".
 _ROLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (GIVER_CODE, ("ma don vi giao", "ma dv giao", "ma dvqhns ben giao", "ma dvqhns don vi giao")),
-    (RECEIVER_CODE, ("ma don vi nhan", "ma dv nhan", "ma dvqhns ben nhan",
-                     "ma dvqhns don vi nhan")),
     (GIVER, ("don vi giao", "ben giao", "don vi ban giao", "dv giao")),
     (RECEIVER, ("don vi nhan", "ben nhan", "don vi tiep nhan", "dv nhan")),
     (ADVANCE, ("tam ung chua thu hoi", "so du tam ung", "tam ung")),
@@ -89,31 +87,48 @@ _NUMBER = re.compile(r"(?:Biên\s+bản|BB|Quyết\s+định|QĐ)(?:\s+bàn\s+gi
 
 
 def _role(labels: tuple[str, ...]) -> str | None:
-    for text in ([labels[-1], " ".join(labels)] if labels else []):
+    joined = " ".join(labels)
+    # A code column, whether "Mã ĐVQHNS bên giao" or "Mã ĐVQHNS" over "Bên giao".
+    if matches(joined, _CODE_WORDS):
+        if matches(joined, ("giao",)):
+            return GIVER_CODE
+        if matches(joined, ("nhan",)):
+            return RECEIVER_CODE
+    for text in ([labels[-1], joined] if labels else []):
         for role, keywords in _ROLES:
             if matches(text, keywords):
                 return role
     return None
 
 
+def _columns(sheet: Sheet, first: int, last: int) -> Columns | None:
+    index: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for column, path in enumerate(header_labels(sheet, first, last), start=1):
+        role = _role(path) if path else None
+        if role is not None and role not in index:
+            index[role], labels[role] = column, " / ".join(path)
+    if not ({GIVER, RECEIVER} <= set(index) and index.keys() & {PLAN, ADVANCE}):
+        return None
+    data_row = last + 1
+    if data_row <= sheet.height and is_numbering_row(
+            [cell_text(value) for value in sheet.row(data_row)]):
+        data_row += 1
+    return Columns(first, last, data_row, index, labels)
+
+
 def find_columns(sheet: Sheet) -> Columns | None:
-    """The handover table's header (one row, or two under group labels), or None."""
+    """The handover table's header (one row, or two under group labels), or None.
+
+    A title line (one cell: the unit, the record) is never a header row, so a table
+    right under "Đơn vị tính: triệu đồng" keeps that line as its title.
+    """
     for first in range(1, min(sheet.height, 40) + 1):
+        if sum(1 for value in sheet.row(first) if cell_text(value)) < 2:
+            continue
         for last in (first, first + 1):
-            if last > sheet.height:
-                continue
-            index: dict[str, int] = {}
-            labels: dict[str, str] = {}
-            for column, path in enumerate(header_labels(sheet, first, last), start=1):
-                role = _role(path) if path else None
-                if role is not None and role not in index:
-                    index[role], labels[role] = column, " / ".join(path)
-            if {GIVER, RECEIVER} <= set(index) and index.keys() & {PLAN, ADVANCE}:
-                data_row = last + 1
-                if data_row <= sheet.height and is_numbering_row(
-                        [cell_text(value) for value in sheet.row(data_row)]):
-                    data_row += 1
-                return Columns(first, last, data_row, index, labels)
+            if last <= sheet.height and (found := _columns(sheet, first, last)) is not None:
+                return found
     return None
 
 
@@ -161,6 +176,20 @@ def read_handover(path: str | Path, catalogue: Catalogue, *, province: str | Non
     return result
 
 
+_TOTALS = ("tong cong", "tong so", "cong", "tong")
+
+
+def _not_a_handover(giver: str, receiver: str, amounts: bool) -> bool:
+    """A row that hands nothing over: blank, a total ("Tổng cộng", under either unit's
+    column), or the signatures' block ("ĐẠI DIỆN BÊN GIAO") below the table."""
+    if not giver and not receiver:
+        return True
+    label = normalise(giver or receiver)
+    if any(label == total or label.startswith(total + " ") for total in _TOTALS):
+        return True
+    return not (giver and receiver) and not amounts
+
+
 class _SheetReader:
     def __init__(self, sheet: Sheet, columns: Columns, catalogue: Catalogue,
                  resolver: Resolver, province: str | None, plan_year: int | None,
@@ -178,6 +207,13 @@ class _SheetReader:
                 "expected a line such as 'Kèm theo Biên bản bàn giao số 05/BB-BG ngày "
                 "30/6/2025'"), columns.header_row)
         self.number, self.date = number.group(1).rstrip("."), day
+        lines = title_lines(sheet, columns.header_row)
+        in_title = any(unit_factor(line) is not None for line in lines)
+        # "Kế hoạch vốn còn lại (triệu đồng)": the unit written in the amounts' header
+        in_header = [factor for role in (PLAN, ADVANCE)
+                     for inside in re.findall(r"\(([^)]*)\)", columns.labels.get(role, ""))
+                     if (factor := unit_factor(f"Đơn vị: {inside}")) is not None]
+        self.factor = self.info.factor if in_title or not in_header else in_header[0]
 
     def cell(self, cells: list[object], role: str) -> str:
         column = self.columns.index.get(role)
@@ -188,7 +224,7 @@ class _SheetReader:
         first = self.columns.first_data_row
         for number, cells in enumerate(self.sheet.rows[first - 1:], start=first):
             giver, receiver = self.cell(cells, GIVER), self.cell(cells, RECEIVER)
-            if not giver and not receiver:
+            if _not_a_handover(giver, receiver, self.amounts_written(cells)):
                 continue  # a blank, total, note or signature row
             try:
                 found.append(self.entry(number, cells, giver, receiver))
@@ -196,6 +232,9 @@ class _SheetReader:
                 raise self.sheet.problem(str(problem), number,
                                          self.columns.index.get(problem.role)) from None
         return found
+
+    def amounts_written(self, cells: list[object]) -> bool:
+        return any(self.cell(cells, role) not in ("", "-", "–", "0") for role in (PLAN, ADVANCE))
 
     def amount(self, cells: list[object], role: str) -> int:
         column = self.columns.index.get(role)
@@ -207,7 +246,7 @@ class _SheetReader:
             if number < 0:
                 raise CellError(bilingual("số tiền bàn giao phải không âm",
                                           "a handed-over amount is not negative"))
-            return to_dong(number, self.info.factor)
+            return to_dong(number, self.factor)
         except CellError as problem:
             raise RowProblem(f"cột '{self.columns.label(role)}': {problem}", role) from None
 

@@ -76,8 +76,8 @@ def posting_unit(entry: data.Transaction, posting: data.Posting) -> tuple[str, s
     if posting.meta and UNIT_KEY in posting.meta:
         return unit_written(posting.meta)
     name, code = unit_written(entry.meta)
-    if not name and not code and entry.payee and "voucher" in entry.meta:
-        return entry.payee.strip(), ""
+    if not name and entry.payee and "voucher" in entry.meta:
+        return entry.payee.strip(), code
     return name, code
 
 

@@ -27,6 +27,7 @@ from mtqgledger.figures.extension import extension_decisions
 from mtqgledger.figures.movements import movements
 from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.model.text import bilingual
+from mtqgledger.model.units import LEGACY_UNIT_KEY, UNIT_CODE_KEY, UNIT_KEY, posting_unit
 from mtqgledger.outputs.audit_sheets import (
     DISBURSEMENT_COLUMNS,
     TITLE_COLUMN,
@@ -47,6 +48,7 @@ JOURNAL_COLUMNS = (
     Column("Ngày (date)", 11, "date"), Column("Cờ (flag)", 6),
     Column("Đơn vị (payee)", 28), Column("Diễn giải (narration)", 50),
     Column("Tài khoản (account)", 52), Column("Nội dung dòng vốn (line title)", 60),
+    Column("Đơn vị sử dụng vốn (spending unit)", 34), Column("Mã ĐVQHNS (unit code)", 12),
     Column("Số tiền (đồng)", 20, "amount"), Column("Tiền tệ", 8),
     Column("Số quyết định (decision)", 18), Column("Ngày quyết định (decision date)", 12, "date"),
     Column("Chứng từ kho bạc (voucher)", 20), Column("Tệp nguồn (source file)", 26),
@@ -57,8 +59,10 @@ WARNING_COLUMNS = (
     Column("Nhóm (group)", 28), Column("Ngày (date)", 11, "date"),
     Column("Thông báo (message)", 100))
 _LOCATION_KEYS = frozenset({"filename", "lineno"})
-_OWN_COLUMNS = _LOCATION_KEYS | frozenset(PROVENANCE_KEYS)
+_UNIT_KEYS = frozenset({UNIT_KEY, UNIT_CODE_KEY, LEGACY_UNIT_KEY})
+_OWN_COLUMNS = _LOCATION_KEYS | frozenset(PROVENANCE_KEYS) | _UNIT_KEYS
 _GROUPS = {"BudgetRuleError": "Quy tắc ngân sách (budget rules)",
+           "BudgetRuleWarning": "Quy tắc ngân sách, mức cảnh báo (budget rules set to warn)",
            "ReportProblem": "Báo cáo giải ngân (disbursement report)"}
 
 
@@ -134,7 +138,12 @@ def journal_sheet(entries: Sequence[data.Directive], period: Period, catalogue: 
                     + cells.cell(get("sheet")) + cells.cell(get("row"), "integer")
                     + cells.text(places.where(meta)))
             rest = (tail + cells.text(other)).encode()
+            entry_unit = None
             for posting in entry.postings:
+                if posting.meta and UNIT_KEY in posting.meta:  # a handover's side
+                    unit = _unit_cells(cells, entry, posting)
+                else:
+                    unit = entry_unit = entry_unit or _unit_cells(cells, entry, posting)
                 account = accounts.get(posting.account)
                 if account is None:
                     account = accounts[posting.account] = (
@@ -146,16 +155,21 @@ def journal_sheet(entries: Sequence[data.Directive], period: Period, catalogue: 
                     currency = currencies[units.currency] = cells.cell(units.currency).encode()
                 amount = cells.empty if units.number is None else cells.amount(units.number)
                 # Postings carry only their file and line unless someone added more.
-                own = _other_metadata(posting.meta, _LOCATION_KEYS) \
+                own = _other_metadata(posting.meta, _LOCATION_KEYS | _UNIT_KEYS) \
                     if posting.meta and len(posting.meta) > 2 else ""
                 if own:
                     extra = cells.text(f"{other}; {own}" if other else own)
-                    yield b"".join((head, account, amount.encode(), currency,
+                    yield b"".join((head, account, unit, amount.encode(), currency,
                                     (tail + extra).encode()))
                 else:
-                    yield b"".join((head, account, amount.encode(), currency, rest))
+                    yield b"".join((head, account, unit, amount.encode(), currency, rest))
 
     return Sheet("Nhật ký", JOURNAL_COLUMNS, rows, postings)
+
+
+def _unit_cells(cells: CellWriter, entry: data.Transaction, posting: data.Posting) -> bytes:
+    name, code = posting_unit(entry, posting)
+    return (cells.text(name) + cells.text(code)).encode()
 
 
 # ------------------------------------------------------------------ Cảnh báo
