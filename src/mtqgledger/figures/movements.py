@@ -197,17 +197,18 @@ def figures_by_unit(
     as_of: datetime.date | None = None,
 ) -> dict[tuple[Line, UnitRef], Figures]:
     """Sum the movements dated up to ``as_of`` per line and spending unit."""
-    sums: dict[tuple[Line, UnitRef], Figures] = {}
+    sums: dict[tuple[Line, UnitRef], list[int]] = {}
     for line, day, plan, payments, advances, unit in table:
         if as_of is not None and day > as_of:
             continue
-        key = (line, unit)
-        found = sums.get(key)
-        if found is None:
-            sums[key] = Figures(plan, payments, advances)
+        cell = sums.get((line, unit))
+        if cell is None:
+            sums[(line, unit)] = [plan, payments, advances]
         else:
-            found += Figures(plan, payments, advances)
-    return sums
+            cell[0] += plan
+            cell[1] += payments
+            cell[2] += advances
+    return {key: Figures(*cell) for key, cell in sums.items()}
 
 
 def default_as_of(table: Sequence[Movement], today: datetime.date) -> datetime.date:

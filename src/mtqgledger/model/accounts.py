@@ -66,6 +66,21 @@ class Line:
     plan_year: int
     extended_into: int | None = None
 
+    # Lines key the dictionaries of every rule and figure, once or more per posting:
+    # their hash is worked out once, not over six fields at each look-up.
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.province, self.item_path, self.source,
+                                                self.capital, self.plan_year,
+                                                self.extended_into)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined]
+
+    def __reduce__(self) -> tuple:
+        # A string's hash differs between processes: a pickled line works its hash out anew.
+        return (Line, (self.province, self.item_path, self.source, self.capital,
+                       self.plan_year, self.extended_into))
+
     @property
     def program(self) -> str:
         return self.item_path[0]
@@ -156,6 +171,9 @@ def _problem(account: str, vietnamese: str, english: str) -> AccountError:
     return AccountError(f"{account}: {vietnamese} — {english}")
 
 
+_LINES: dict[Line, Line] = {}
+
+
 @lru_cache(maxsize=65536)
 def parse_account(account: str) -> tuple[Root, Line] | None:
     """Split a model account into its root and line.
@@ -191,4 +209,6 @@ def parse_account(account: str) -> tuple[Root, Line] | None:
         raise _problem(account, f"năm kéo dài K{extended_into} phải sau năm kế hoạch "
                                 f"Y{plan_year}", "the extension year must follow the plan year")
     province, *path, source, capital = items
-    return root, Line(province, tuple(path), source, capital, plan_year, extended_into)
+    line = Line(province, tuple(path), source, capital, plan_year, extended_into)
+    # One object per line whatever the root: look-ups by line then match by identity.
+    return root, _LINES.setdefault(line, line)

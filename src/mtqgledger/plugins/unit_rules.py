@@ -26,14 +26,14 @@ from decimal import Decimal
 
 from beancount.core import data
 
-from mtqgledger.model.accounts import Line, Root
+from mtqgledger.model.accounts import Line, Root, parse_account
 from mtqgledger.model.postings import EXTENSION_CODE
 from mtqgledger.model.text import bilingual
-from mtqgledger.model.units import Units, posting_unit
+from mtqgledger.model.units import UNIT_KEY, Units, posting_unit
 from mtqgledger.outputs.formatting import format_amount, format_date, format_ratio
 
 Report = Callable[[str, data.Directive, str], None]  # (rule, entry, message)
-Key = tuple[Root, Line, str]
+Key = tuple[str, str]  # (account, unit)
 
 
 def dong(amount: Decimal) -> str:
@@ -65,10 +65,24 @@ class UnitLedger:
         self.unrecovered: set[tuple[Line, str]] = set()
         self.taken_today: dict[Key, tuple[Decimal, Decimal, data.Transaction]] = {}
         self.touched_today: dict[tuple[Line, str], data.Transaction] = {}
+        self.spent: dict[tuple[Line, str], list[Decimal]] = {}  # [payments, advances]
+        self._entry: data.Transaction | None = None
+        self._entry_unit = ""
+
+    def unit_of(self, entry: data.Transaction, posting: data.Posting, line: Line) -> str:
+        """The registry's name of the posting's unit; worked out once per transaction
+        unless a posting names its own (a handover)."""
+        if posting.meta and UNIT_KEY in posting.meta:
+            return self.units.ref(line.province, *posting_unit(entry, posting)).name
+        if entry is not self._entry:
+            self._entry = entry
+            self._entry_unit = self.units.ref(line.province,
+                                              *posting_unit(entry, posting)).name
+        return self._entry_unit
 
     def post(self, entry: data.Transaction, posting: data.Posting, root: Root, line: Line,
              amount: Decimal, spending: bool) -> None:
-        unit = self.units.ref(line.province, *posting_unit(entry, posting)).name
+        unit = self.unit_of(entry, posting, line)
         if root is Root.ALLOCATED:
             if amount < 0:
                 self.planned.setdefault(line, set()).add(unit)
@@ -76,14 +90,24 @@ class UnitLedger:
                     self.controlled.add(line)
             if amount < 0 or entry.meta.get("kind") != EXTENSION_CODE:
                 self.estimates[(line, unit)] -= amount
-        elif spending and amount > 0 and root in (Root.ADVANCE, Root.DISBURSED):
+            return
+        if spending and amount > 0 and root is not Root.APPROPRIATION:
             self._check_allocation(entry, line, unit)
-        key = (root, line, unit)
-        if amount < 0 and root in (Root.APPROPRIATION, Root.ADVANCE):
+        if root is not Root.APPROPRIATION:  # what the recovery rule compares
+            figures = self.spent.get((line, unit))
+            if figures is None:
+                figures = self.spent[(line, unit)] = [Decimal(0), Decimal(0)]
+            figures[root is Root.ADVANCE] += amount
+            if unit:
+                self.touched_today[(line, unit)] = entry
+        if root is Root.DISBURSED:
+            return
+        # Keyed by the account's name (hashed once by Python), not by root and line.
+        key = (posting.account, unit)
+        if amount < 0:
             opening, taken, _ = self.taken_today.get(key, (self.balances[key], 0, None))
             self.taken_today[key] = (opening, taken - amount, entry)
         self.balances[key] += amount
-        self.touched_today[(line, unit)] = entry
 
     def _check_allocation(self, entry: data.Transaction, line: Line, unit: str) -> None:
         units = self.planned.get(line, set())
@@ -98,9 +122,12 @@ class UnitLedger:
             "them written another way, add the spelling to its aliases in units.toml"))
 
     def close_day(self) -> None:
-        for (root, line, unit), (opening, taken, entry) in self.taken_today.items():
-            closing = self.balances[(root, line, unit)]
-            if closing >= 0 or line not in self.controlled or (line, unit) in self.refused:
+        for (account, unit), (opening, taken, entry) in self.taken_today.items():
+            closing = self.balances[(account, unit)]
+            if closing >= 0:
+                continue
+            root, line = parse_account(account)
+            if line not in self.controlled or (line, unit) in self.refused:
                 continue
             if root is Root.APPROPRIATION:
                 rule, what, had = ("unit_overdraft", "Vượt kế hoạch vốn còn lại của",
@@ -124,8 +151,7 @@ class UnitLedger:
         if not unit or line not in self.controlled:
             return  # a unit's estimate; a province-wide line is many units' contracts
         plan = self.estimates[(line, unit)]
-        paid = self.balances[(Root.DISBURSED, line, unit)]
-        advanced = self.balances[(Root.ADVANCE, line, unit)]
+        paid, advanced = self.spent[(line, unit)]
         due = plan > 0 and advanced > 0 and paid * 100 >= plan * self.recovery_percent
         if not due:
             self.unrecovered.discard((line, unit))
