@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
@@ -13,3 +17,14 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("MTQG_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("MTQG_CACHE", raising=False)
     monkeypatch.delenv("MTQG_CATALOGUE", raising=False)
+
+
+@pytest.fixture(scope="module")
+def make_samples() -> ModuleType:
+    """importers/make_samples.py, for its statement writer and headers."""
+    spec = importlib.util.spec_from_file_location("make_samples",
+                                                  ROOT / "importers" / "make_samples.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

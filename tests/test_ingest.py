@@ -8,7 +8,6 @@ documents, a template is built once per module and copied.
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import json
 import os
 import re
@@ -141,17 +140,6 @@ def staff_list(path: Path) -> Path:
     sheet.append([2, "Trần Thị B", "05/09/1991", "Chuyên viên", "Phòng Việc làm"])
     book.save(path)
     return path
-
-
-@pytest.fixture(scope="module")
-def make_samples() -> ModuleType:
-    """importers/make_samples.py, for its statement writer and header."""
-    spec = importlib.util.spec_from_file_location("make_samples",
-                                                  ROOT / "importers" / "make_samples.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def movement(make_samples: ModuleType, day: str, voucher: str, subproject: str, source: str,

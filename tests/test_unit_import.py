@@ -8,7 +8,6 @@ own and divides TDA2 NSTW SN between UBND huyện Mường Tè (2,5 tỷ) and th
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 from types import ModuleType
@@ -49,17 +48,6 @@ def decision(path: Path) -> Path:
         ["-", SO, 5000, None, 5000, None, None],
     ]
     return decision_workbook(path, rows)
-
-
-@pytest.fixture(scope="module")
-def make_samples() -> ModuleType:
-    """importers/make_samples.py, for its statement writer."""
-    spec = importlib.util.spec_from_file_location("make_samples",
-                                                  ROOT / "importers" / "make_samples.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 Row = tuple[str, str, str, str, str, int, str]  # day, voucher, code, unit, kind, đồng, sub

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import booktext
 import pytest
 from beancount import loader
 from booktext import (
     HEADER,
     TDA1_DTPT,
     TDA2_SN,
+    advance,
     decided,
     extend,
     line_of,
     opens,
+    pay,
+    settle,
     transaction,
 )
 from clirun import mtqg
@@ -39,30 +43,7 @@ TRIEU = 1_000_000
 def allocate(day: str, line: str, value: int, unit: str | None = None,
              decision: str = "77/QĐ-UBND") -> str:
     """Giao kế hoạch vốn, to ``unit`` when given (a decision row under the sub-project)."""
-    meta = decided(day, decision)
-    if unit:
-        meta["unit"] = unit
-    return transaction(day, "Giao kế hoạch vốn", meta, postings.ALLOCATION.postings(line, value))
-
-
-def voucher(kind: postings.Kind, day: str, line: str, value: int, unit: str | None = None,
-            number: str = "KBLC-25-00001") -> str:
-    meta: dict[str, object] = {"voucher": number, "kind": kind.code}
-    if unit:
-        meta["unit"] = unit
-    return transaction(day, "Chứng từ kho bạc", meta, kind.postings(line, value))
-
-
-def advance(day: str, line: str, value: int, unit: str | None = None) -> str:
-    return voucher(postings.ADVANCE, day, line, value, unit)
-
-
-def pay(day: str, line: str, value: int, unit: str | None = None) -> str:
-    return voucher(postings.PAYMENT, day, line, value, unit)
-
-
-def settle(day: str, line: str, value: int, unit: str | None = None) -> str:
-    return voucher(postings.SETTLEMENT, day, line, value, unit)
+    return booktext.allocate(day, line, value, decision, unit)
 
 
 def extend_unit(day: str, line: str, year: int, value: int, unit: str) -> str:
