@@ -283,12 +283,3 @@ def test_the_bundled_kinds_have_titles(units: Units):
     codes = {kind.code for kind in units.kinds}
     assert {"so", "ban-qlda", "xa", "huyen", "tinh", "truong", "trung-tam"} <= codes
     assert all(kind.title_vi for kind in units.kinds)
-
-
-# --- the closest units, for a refusal's hint ------------------------------------------------
-
-
-def test_closest_names_the_nearest_units_of_the_province(units: Units):
-    nearest = [unit.name for unit in units.closest("LaiChau", "UBND huyen Muong Teh")]
-    assert nearest[0] in (MT, XA_MT) and MT in nearest
-    assert "UBND thị xã Mường Lay" not in nearest

@@ -33,7 +33,6 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from beancount.core import data
-from rapidfuzz import fuzz, process
 
 from mtqgledger.model.catalogue import Catalogue, Unit, UnitKind
 from mtqgledger.model.name_labels import Folding
@@ -145,11 +144,3 @@ class Units:
         folded = self.fold(name)
         return next((kind for start, kind in self._starts
                      if folded == start or folded.startswith(start + " ")), None)
-
-    def closest(self, province: str, name: str, limit: int = 3) -> list[Unit]:
-        """The province's registered units whose names are nearest ``name``."""
-        choices = {unit: self.fold(unit.name) for unit in self.units
-                   if unit.province == province}
-        found = process.extract(self.fold(name), choices, scorer=fuzz.token_sort_ratio,
-                                limit=limit, score_cutoff=50)
-        return [unit for _, _, unit in found]
