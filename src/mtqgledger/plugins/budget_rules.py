@@ -55,7 +55,7 @@ from mtqgledger.model.postings import HANDOVER_CODE
 from mtqgledger.model.text import bilingual
 from mtqgledger.outputs.formatting import format_date
 from mtqgledger.plugins.rule_options import WARN, RuleConfig
-from mtqgledger.plugins.unit_rules import UnitLedger, dong
+from mtqgledger.plugins.unit_rules import UnitLedger, divided_lines, dong
 
 __plugins__ = ("budget_rules",)
 
@@ -123,13 +123,14 @@ def check_line(line: Line, catalogue: Catalogue, sources: frozenset[str]) -> lis
 
 
 class _Checker:
-    def __init__(self, catalogue: Catalogue, config: RuleConfig):
+    def __init__(self, catalogue: Catalogue, config: RuleConfig, divided: set[Line]):
         self.catalogue = catalogue
         self.config = config
         self.sources = config.sources or catalogue.default_sources()
         self.errors: list[BudgetRuleError] = []
         self.warnings: list[BudgetRuleWarning] = []
-        self.units = UnitLedger(catalogue.unit_registry, self.error, config.advance_recovery)
+        self.units = UnitLedger(catalogue.unit_registry, self.error, config.advance_recovery,
+                                divided)
         self.checked_accounts: dict[str, tuple[Root | None, Line | None]] = {}
         self.checked_lines: set[Line] = set()
         self.malformed_lines: set[str] = set()
@@ -208,7 +209,8 @@ class _Checker:
                     self.check_deadline(entry, posting.account, line, advancing)
             if root in (Root.APPROPRIATION, Root.ADVANCE):
                 self.move(entry, posting.account, units.number)
-            self.units.post(entry, posting, root, line, units.number, spends)
+            if line in self.units.divided:
+                self.units.post(entry, posting, root, line, units.number, spends)
 
     def advance_too_late(self, entry: data.Transaction, account: str, line: Line) -> bool:
         """NĐ 254/2025: advances of plan-year N money only until 31/12 of N (configurable);
@@ -340,7 +342,7 @@ def check_rules(entries: list[data.Directive], catalogue: Catalogue,
                 ) -> tuple[list[BudgetRuleError], list[BudgetRuleWarning]]:
     """The budget rules over ``entries`` with this catalogue (``mtqg import`` passes the
     catalogue the books will have once the import is written): errors and warnings."""
-    checker = _Checker(catalogue, config or RuleConfig())
+    checker = _Checker(catalogue, config or RuleConfig(), divided_lines(entries))
     for entry in entries:
         if isinstance(entry, data.Transaction):
             checker.transaction(entry)

@@ -21,19 +21,21 @@ their units, so the balances follow it.
 from __future__ import annotations
 
 import collections
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from beancount.core import data
 
-from mtqgledger.model.accounts import Line, Root, parse_account
+from mtqgledger.model.accounts import AccountError, Line, Root, parse_account
 from mtqgledger.model.postings import EXTENSION_CODE
 from mtqgledger.model.text import bilingual
-from mtqgledger.model.units import UNIT_KEY, Units, posting_unit
+from mtqgledger.model.units import UNIT_KEY, Units, posting_unit, unit_written
 from mtqgledger.outputs.formatting import format_amount, format_date, format_ratio
 
 Report = Callable[[str, data.Directive, str], None]  # (rule, entry, message)
 Key = tuple[str, str]  # (account, unit)
+ALLOCATED = Root.ALLOCATED.value + ":"
 
 
 def dong(amount: Decimal) -> str:
@@ -48,10 +50,33 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-class UnitLedger:
-    """Per unit and line, the running balance of each root, checked at each day's end."""
+def divided_lines(entries: Iterable[data.Directive]) -> set[Line]:
+    """The lines a decision ever gives a named unit money on: the only ones the unit
+    rules follow (the others are checked as a whole), found in one quick pass."""
+    found: set[Line] = set()
+    for entry in entries:
+        if not isinstance(entry, data.Transaction):
+            continue
+        named = bool(unit_written(entry.meta)[0])
+        for posting in entry.postings:
+            if posting.units.number >= 0 or not posting.account.startswith(ALLOCATED):
+                continue
+            if named or (posting.meta and posting.meta.get(UNIT_KEY)):
+                with contextlib.suppress(AccountError):
+                    if (parsed := parse_account(posting.account)) is not None:
+                        found.add(parsed[1])
+    return found
 
-    def __init__(self, units: Units, report: Report, recovery_percent: int) -> None:
+
+class UnitLedger:
+    """Per unit and line, the running balance of each root, checked at each day's end.
+
+    Only the lines of ``divided`` (divided_lines) are followed.
+    """
+
+    def __init__(self, units: Units, report: Report, recovery_percent: int,
+                 divided: set[Line]) -> None:
+        self.divided = divided
         self.units = units
         self.report = report
         self.recovery_percent = recovery_percent
