@@ -58,39 +58,32 @@ def env_for(tree: Path, cache: Path) -> dict[str, str]:
     return env
 
 
-def timed(command: list[str], env: dict[str, str], ledger: Path | None, repeat: int,
-          what: str) -> tuple[float, float]:
-    """(median wall s, max peak MB) of ``command`` run cold ``repeat`` times."""
-    walls, peaks = [], []
-    for _ in range(repeat):
-        if ledger is not None:
-            remove_pickle_cache(ledger)
-        shutil.rmtree(env["MTQG_CACHE_DIR"], ignore_errors=True)
-        run = measure(command, env, what)
-        walls.append(run.wall)
-        peaks.append(run.rss_mb)
-    return statistics.median(walls), max(peaks)
-
-
 def loads(trees: dict[str, Path], books: dict[str, Path], repeat: int,
           cache: Path) -> list[tuple[str, str, str, float, float]]:
+    """Each step on each books, the trees taking turns run by run, so that the machine's
+    drift over the minutes of a benchmark falls on both alike."""
     python = sys.executable
     check = [str(Path(python).parent / "bean-check")]
     rows = []
-    for tree_name, tree in trees.items():
-        env = env_for(tree, cache)
-        for books_name, ledger in books.items():
-            if tree_name == "before" and books_name == "units":
-                continue  # the plugin options of units books are new
-            report = [python, "-m", "mtqgledger.cli", "report", "disbursement",
-                      "--plan-year", "all", "--format", "json", str(ledger), "-o",
-                      str(cache.parent / "report.json")]
-            steps = [("bean-check", [*check, str(ledger)]), ("report", report)]
-            if tree_name == "after":
-                steps.append(("report --by unit", [*report[:-2], "--by", "unit", "-o",
-                                                   str(cache.parent / "units.json")]))
-            for step, command in steps:
-                wall, peak = timed(command, env, ledger, repeat, f"{tree_name} {step}")
+    for books_name, ledger in books.items():
+        report = [python, "-m", "mtqgledger.cli", "report", "disbursement", "--plan-year",
+                  "all", "--format", "json", str(ledger), "-o", str(cache.parent / "r.json")]
+        steps = {"bean-check": [*check, str(ledger)], "report": report,
+                 "report --by unit": [*report, "--by", "unit"]}
+        for step, command in steps.items():
+            # Units books name rules the code before does not know; it has no --by unit.
+            runs: dict[str, list] = {name: [] for name in trees
+                                     if name == "after" or (books_name == "plain"
+                                                            and step != "report --by unit")}
+            for _ in range(repeat):
+                for tree_name in runs:
+                    env = env_for(trees[tree_name], cache)
+                    remove_pickle_cache(ledger)
+                    shutil.rmtree(cache, ignore_errors=True)
+                    runs[tree_name].append(measure(command, env, f"{tree_name} {step}"))
+            for tree_name, measured in runs.items():
+                wall = statistics.median(run.wall for run in measured)
+                peak = max(run.rss_mb for run in measured)
                 rows.append((tree_name, books_name, step, wall, peak))
                 print(f"{tree_name:6} {books_name:5} {step:16} {wall:7.2f} s {peak:6.0f} MB",
                       flush=True)
@@ -103,29 +96,32 @@ def imports(trees: dict[str, Path], rows: int, repeat: int,
     import import_bench
 
     statement = out / f"statement-{rows}.xlsx"
-    results = []
-    for tree_name, tree in trees.items():
-        env = {**os.environ, "PYTHONPATH": str(tree / "src"), "MTQG_CACHE": "0"}
-        mtqg = [sys.executable, "-m", "mtqgledger.cli"]
-        books = out / f"books-{tree_name}"
-        lines = import_bench.make_books(books, mtqg, env)
-        if not statement.exists():
-            import_bench.load_samples_module().treasury_statement(
-                statement, import_bench.movements(lines, rows))
-        pristine = out / f"pristine-{tree_name}"
-        shutil.rmtree(pristine, ignore_errors=True)
-        shutil.copytree(books, pristine)
-        walls, peaks = [], []
-        for _ in range(repeat):
+    mtqg = [sys.executable, "-m", "mtqgledger.cli"]
+    envs = {name: {**os.environ, "PYTHONPATH": str(tree / "src"), "MTQG_CACHE": "0"}
+            for name, tree in trees.items()}
+    for name in trees:  # each tree's own `mtqg init`, the same allocations
+        books = out / f"books-{name}"
+        lines = import_bench.make_books(books, mtqg, envs[name])
+        shutil.rmtree(out / f"pristine-{name}", ignore_errors=True)
+        shutil.copytree(books, out / f"pristine-{name}")
+    if not statement.exists():
+        import_bench.load_samples_module().treasury_statement(
+            statement, import_bench.movements(lines, rows))
+    runs: dict[str, list] = {name: [] for name in trees}
+    for _ in range(repeat):
+        for name in trees:
+            books = out / f"books-{name}"
             shutil.rmtree(books)
-            shutil.copytree(pristine, books)
-            run = measure([*mtqg, "import", str(statement), "--ledger",
-                           str(books / "main.beancount")], env, f"{tree_name} import")
-            walls.append(run.wall)
-            peaks.append(run.rss_mb)
-        results.append((tree_name, statistics.median(walls), max(peaks)))
-        print(f"{tree_name:6} import {rows} rows {results[-1][1]:7.2f} s "
-              f"{results[-1][2]:6.0f} MB", flush=True)
+            shutil.copytree(out / f"pristine-{name}", books)
+            runs[name].append(measure([*mtqg, "import", str(statement), "--ledger",
+                                       str(books / "main.beancount")], envs[name],
+                                      f"{name} import"))
+    results = []
+    for name, measured in runs.items():
+        results.append((name, statistics.median(run.wall for run in measured),
+                        max(run.rss_mb for run in measured)))
+        print(f"{name:6} import {rows} rows {results[-1][1]:7.2f} s {results[-1][2]:6.0f} MB",
+              flush=True)
     return results
 
 
@@ -134,7 +130,8 @@ def section(args, base: str, head: str, load_rows, import_rows) -> str:
     lines = [SECTION, "",
              f"`bench/units_bench.py --size {args.size} --rows {args.rows} --repeat "
              f"{args.repeat} --base {base}`: before = `{base}` (no unit dimension), after = "
-             f"`{head}`. Medians of {args.repeat} cold runs in fresh processes; MB = peak "
+             f"`{head}`. Medians of {args.repeat} cold runs in fresh processes, the two "
+             "trees taking turns run by run; MB = peak "
              "RSS. `plain` books name units by payee only (no line divided among units); "
              "`units` books give every line's plan to a unit (`unit:` metadata), so every "
              "movement is checked per unit.", "",

@@ -103,9 +103,11 @@ def movements(entries: Iterable[data.Directive], units: Units | None = None,
     accounts: dict[str, tuple[int, int, int] | None] = {}
     lines: list[Line] = []
     numbers: dict[Line, int] = {}
-    totals: dict[tuple[int, datetime.date, UnitRef], list[int]] = {}
+    totals: dict[tuple[int, datetime.date, int], list[int]] = {}
     problems: list[ReportProblem] = []
     name_unit = _unit_namer(units)
+    # Units by number, as lines: small integers hash and sort faster than names.
+    unit_numbers: dict[UnitRef, int] = {NO_UNIT: 0}
     for entry in entries:
         if not isinstance(entry, data.Transaction):
             continue
@@ -124,10 +126,14 @@ def movements(entries: Iterable[data.Directive], units: Units | None = None,
                     f"expected whole VND, found {posting.units}"), entry))
                 continue
             if posting.meta and UNIT_KEY in posting.meta:  # a handover names each side's unit
-                unit = name_unit(lines[number].province, *posting_unit(entry, posting))
+                unit = unit_numbers.setdefault(
+                    name_unit(lines[number].province, *posting_unit(entry, posting)),
+                    len(unit_numbers))
             else:
                 if entry_unit is None:
-                    entry_unit = name_unit(lines[number].province, *posting_unit(entry, posting))
+                    entry_unit = unit_numbers.setdefault(
+                        name_unit(lines[number].province, *posting_unit(entry, posting)),
+                        len(unit_numbers))
                 unit = entry_unit
             key = (number, entry.date, unit)
             cell = totals.get(key)
@@ -140,7 +146,8 @@ def movements(entries: Iterable[data.Directive], units: Units | None = None,
             enumerate(sorted(range(len(lines)), key=lambda n: lines[n].sort_key))}
     ordered = sorted(totals.items(), key=lambda item: (rank[item[0][0]], item[0][1],
                                                        item[0][2]))
-    return [Movement(lines[number], day, *cell, unit)
+    named = list(unit_numbers)
+    return [Movement(lines[number], day, *cell, named[unit])
             for (number, day, unit), cell in ordered], []
 
 
