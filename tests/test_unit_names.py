@@ -283,3 +283,19 @@ def test_the_bundled_kinds_have_titles(units: Units):
     codes = {kind.code for kind in units.kinds}
     assert {"so", "ban-qlda", "xa", "huyen", "tinh", "truong", "trung-tam"} <= codes
     assert all(kind.title_vi for kind in units.kinds)
+
+
+# --- "UBND" written or left out ---------------------------------------------------------------
+
+
+def test_a_decisions_commune_without_ubnd_is_the_statements_ubnd_xa():
+    """Decisions list communes as "Xã Bum Nưa"; the treasury pays "UBND xã Bum Nưa"."""
+    units = registry('[[units]]\nprovince = "LaiChau"\nname = "Xã Bum Nưa"\n')
+    for written in ("UBND xã Bum Nưa", "Ủy ban nhân dân xã Bum Nưa", "UBND X. Bum Nưa"):
+        assert found(units, written) == "Xã Bum Nưa", written
+    assert found(units, "UBND xã Bum Tở") is None  # another commune stays another
+
+
+def test_leaving_out_ubnd_keeps_a_commune_apart_from_its_district(units: Units):
+    assert found(units, "Xã Mường Tè") == XA_MT
+    assert found(units, "Huyện Mường Tè") == MT

@@ -81,12 +81,16 @@ def posting_unit(entry: data.Transaction, posting: data.Posting) -> tuple[str, s
 
 
 _LEVEL_WORDS = frozenset({"huyen", "tinh"})
+_COMMITTEE = "uy ban nhan dan "
 
 
 def loose(folded: str) -> str:
-    """A folded name without the words of the administrative level, so "Trung tâm GDNN-GDTX
-    huyện Phong Thổ" is found as a statement writes it, "Trung tâm GDNN-GDTX Phong Thổ"."""
-    return " ".join(word for word in folded.split() if word not in _LEVEL_WORDS)
+    """A folded name without the words of the administrative level and a leading "UBND", so
+    "Trung tâm GDNN-GDTX huyện Phong Thổ" is found as a statement writes it, "Trung tâm
+    GDNN-GDTX Phong Thổ", and a decision's "Xã Bum Nưa" is the statement's "UBND xã Bum Nưa"."""
+    first, *rest = folded.removeprefix(_COMMITTEE).split() or [""]
+    # A first word names the unit itself ("Huyện Mường Tè"): only a later one is dropped.
+    return " ".join([first, *(word for word in rest if word not in _LEVEL_WORDS)])
 
 
 class Units:
