@@ -403,3 +403,17 @@ def test_huge_payments_reaching_the_share_exactly_make_recovery_due():
                       advance("2025-02-01", TDA2_SN, 1, MT), pay("2025-04-01", TDA2_SN, EIGHTY, MT))
     assert "9.876.543.120.987.652 đ" in found
 
+
+
+def test_the_account_model_cannot_be_set_to_warn():
+    bad = "Assets:Appropriation:LaiChau:GNBV:DA4:TDA2:NSTW:SN"  # no plan year
+    (found,) = errors(f"2025-01-01 open {bad} VND\n", options="warn=catalogue")
+    assert "account model" in found
+    (refused,) = errors(options="warn=account_model")
+    assert "account_model" in refused and "known rules" in refused
+
+
+def test_an_item_the_catalogue_lacks_can_be_set_to_warn():
+    line = "LaiChau:GNBV:DA4:TDA9:NSTW:SN:Y2025"
+    found, warned = check(opens(line), options="warn=catalogue")
+    assert found == [] and len(warned) == 1 and "TDA9" in warned[0]

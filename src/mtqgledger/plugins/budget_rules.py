@@ -54,7 +54,7 @@ from mtqgledger.model.deadlines import extension_end, spending_deadline
 from mtqgledger.model.postings import HANDOVER_CODE
 from mtqgledger.model.text import bilingual
 from mtqgledger.outputs.formatting import format_date
-from mtqgledger.plugins.rule_options import WARN, RuleConfig
+from mtqgledger.plugins.rule_options import ACCOUNT_MODEL, WARN, RuleConfig
 from mtqgledger.plugins.unit_rules import UnitLedger, divided_lines, dong
 
 __plugins__ = ("budget_rules",)
@@ -162,7 +162,7 @@ class _Checker:
             line_part = account.split(":", 2)[-1]
             if line_part not in self.malformed_lines:  # one report per line, not per root
                 self.malformed_lines.add(line_part)
-                self.error("account", entry,
+                self.error(ACCOUNT_MODEL, entry,
                            f"Tài khoản sai mô hình (account model): {problem}")
         else:
             if parsed is not None:
@@ -170,7 +170,7 @@ class _Checker:
                 if line not in self.checked_lines:  # one report per line, not per root
                     self.checked_lines.add(line)
                     for problem in check_line(line, self.catalogue, self.sources):
-                        self.error("account", entry, f"Dòng vốn {line.name()}: {problem}")
+                        self.error("catalogue", entry, f"Dòng vốn {line.name()}: {problem}")
         self.checked_accounts[account] = (root, line) if line is not None else (None, None)
         return self.checked_accounts[account]
 

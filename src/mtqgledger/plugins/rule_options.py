@@ -19,7 +19,7 @@ from mtqgledger.model.text import bilingual
 
 # code -> what the rule asks, as a reader sees it
 RULES = {
-    "account": "Tài khoản đúng mô hình, mã có trong danh mục (account model)",
+    "catalogue": "Mã tỉnh, chương trình, dự án, nguồn, loại vốn có trong danh mục",
     "whole_dong": "Số tiền là đồng nguyên (whole VND)",
     "provenance": "Có căn cứ: quyết định hoặc chứng từ kho bạc (provenance)",
     "overdraft": "Không tạm ứng, thanh toán vượt kế hoạch còn lại của dòng vốn",
@@ -33,6 +33,8 @@ RULES = {
                         "(NĐ 254/2025/NĐ-CP)",
 }
 STOP, WARN = "stop", "warn"
+# Not a budget rule but the account model every figure is read by: always an error.
+ACCOUNT_MODEL = "account_model"
 _KNOWN = ("sources", "catalogue", "warn", "stop", "advance_recovery", "advance_until")
 
 
