@@ -28,7 +28,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from mtqgledger.model.accounts import AccountError, Line, Root, parse_account
-from mtqgledger.model.postings import EXTENSION_CODE
+from mtqgledger.model.postings import EXTENSION_CODE, HANDOVER_CODE
 from mtqgledger.model.text import bilingual
 from mtqgledger.model.units import UNIT_KEY, Units, posting_unit, unit_written
 from mtqgledger.outputs.formatting import format_amount, format_date, format_ratio
@@ -154,14 +154,17 @@ class UnitLedger:
             root, line = parse_account(account)
             if line not in self.controlled or (line, unit) in self.refused:
                 continue
+            handover = entry.meta.get("kind") == HANDOVER_CODE
             if root is Root.APPROPRIATION:
-                rule, what, had = ("unit_overdraft", "Vượt kế hoạch vốn còn lại của",
+                rule, what, had = ("unit_overdraft", "Bàn giao vượt kế hoạch vốn còn lại của"
+                                   if handover else "Vượt kế hoạch vốn còn lại của",
                                    "kế hoạch còn lại đầu ngày")
-                english = "advance or payment beyond the unit's remaining allocation"
+                english = "beyond the unit's remaining allocation"
             else:
-                rule, what, had = ("unit_settlement", "Thu hồi vượt tạm ứng chưa thu hồi của",
+                rule, what, had = ("unit_settlement", "Bàn giao vượt tạm ứng chưa thu hồi của"
+                                   if handover else "Thu hồi vượt tạm ứng chưa thu hồi của",
                                    "tạm ứng chưa thu hồi đầu ngày")
-                english = "settlement beyond the unit's outstanding advance"
+                english = "beyond the unit's outstanding advance"
             self.report(rule, entry, bilingual(
                 f"{what} {_unit_title(unit)}: dòng {line.name()} ngày "
                 f"{format_date(entry.date)}: chi/giảm {dong(taken)}, {had} {dong(opening)}, "
