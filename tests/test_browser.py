@@ -160,14 +160,14 @@ def test_page_shows_ratios_and_looks_right(server: str, page: Page, tmp_path: Pa
     page.locator("#mtqg-splits").check()
     expect(split).to_be_visible()
     page.locator("#mtqg-splits").uncheck()
-    # A sub-project drills down to its spending units, closed at first.
+    # A sub-project drills down to its spending units, and back.
     units = page.locator(f'tr.level-unit[data-parent="{TDA1}"]')
-    expect(units.first).to_be_hidden()
-    page.locator(f"#{TDA1} .mtqg-toggle").click()
+    expect(units).to_have_count(0)
+    page.locator(f"#{TDA1} .mtqg-units-link").click()
     expect(units.first).to_be_visible()
     assert any("Trường Cao đẳng Lai Châu" in text for text in units.all_inner_texts())
-    page.locator(f"#{TDA1} .mtqg-toggle").click()
-    expect(units.first).to_be_hidden()
+    page.locator(f"#{TDA1} .mtqg-units-link").click()
+    expect(units).to_have_count(0)
     # 13-digit amounts stay on one line and inside the 1280 px window
     layout = page.evaluate("""() => {
         const table = document.getElementById('mtqg-table');

@@ -7,7 +7,7 @@ import html
 import io
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 from booktext import HEADER, TDA1_SN, TDA2_SN, allocate, opens, pay
@@ -88,13 +88,14 @@ def test_page_shows_the_published_lai_chau_ratios(sample: Fava) -> None:
 
 def test_every_figure_is_the_reports(sample: Fava) -> None:
     """Each node row prints the row of disbursement_report with the same key, unchanged:
-    items and, below each, its spending units (the page drills down to them)."""
-    page = sample.page()
+    the items, and the spending units of the items the reader opened (TDA1 here)."""
+    page = sample.page(f"{DAY}&units=LaiChau.GNBV.DA4.TDA1")
     catalogue = load_catalogue()
     report = disbursement_report(movements(sample.ledger.all_entries,
                                            catalogue.unit_registry)[0], catalogue,
                                  as_of=datetime.date(2025, 11, 14), budget_year=2025, by="unit")
-    nodes = [item for item in report.rows if not item.is_split]
+    nodes = [item for item in report.rows if not item.is_split
+             and (item.level != "unit" or item.item_path == ("GNBV", "DA4", "TDA1"))]
     assert len(nodes) == page.count('class="node ')
     assert any(item.level == "unit" for item in nodes)
     for item in nodes:
@@ -280,16 +281,26 @@ def _units_books(tmp_path: Path, options: str = "", *parts: str) -> Path:
 
 
 def test_units_behind_are_listed_worst_first_and_drilled_to(tmp_path: Path) -> None:
-    page = Fava(_units_books(tmp_path)).page("as_of=30/06/2025")
+    fava = Fava(_units_books(tmp_path))
+    page = fava.page("as_of=30/06/2025")
     block = re.search(r'<div class="mtqg-behind mtqg-units-behind">(.*?)</div>', page,
                       re.DOTALL).group(1)
     # Half the year gone: Mường Tè at 10 % is 39,6 points behind; the Sở, at 60 %, is not.
     assert "UBND huyện Mường Tè" in block and "chậm 39,6 %" in block
     assert "Sở Nội vụ" not in block
+    # Units are sent for the items opened only: none yet, and TDA2 links to its own.
+    assert "level-unit" not in page
+    link = html.unescape(re.search(r'class="mtqg-units-link" href="([^"]+)"',
+                                   row(page, TDA2)).group(1))
+    assert "units=LaiChau.GNBV.DA4.TDA2" in unquote(link)
+    opened = fava.get(link.split("#")[0]).get_data(as_text=True)
     units = re.findall(r'<tr id="(r-unit-[^"]+)" class="node level-unit[^"]*"\s+'
-                       r'data-parent="([^"]+)" hidden>', page)
+                       r'data-parent="([^"]+)">', opened)
     assert len(units) == 2 and {parent for _, parent in units} == {TDA2}
-    assert ratio(row(page, units[0][0])) in ("10,0 %", "60,0 %")
+    assert sorted(ratio(row(opened, unit)) for unit, _ in units) == ["10,0 %", "60,0 %"]
+    # The unit behind links to its item with the units opened.
+    assert "units=LaiChau.GNBV.DA4.TDA2" in unquote(html.unescape(
+        re.search(r'href="([^"]+)" class="mtqg-behind-item"', block).group(1)))
 
 
 def test_warnings_of_rules_set_to_warn_are_listed(tmp_path: Path) -> None:

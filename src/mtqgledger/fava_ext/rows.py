@@ -70,6 +70,8 @@ class RowView:
     has_items: bool = False  # children other than spending units
     has_splits: bool = False
     is_leaf: bool = False  # an item with no items below it (its units aside)
+    units_url: str | None = None  # opens or closes the item's spending units
+    units_open: bool = False
     sort_key: Decimal = Decimal(0)
 
 

@@ -1,4 +1,4 @@
-"""What the reader of the page chose: plan year, as-of date, unit and province."""
+"""What the reader of the page chose: plan year, as-of date, unit, province, items opened."""
 
 from __future__ import annotations
 
@@ -22,12 +22,16 @@ class Settings:
     unit: str | None  # None: đồng, or triệu đồng for books of 10^12 đồng and more
     province: str | None = None
     problems: tuple[str, ...] = ()
+    # Items whose spending units the page shows (item_key), opened one by one: a
+    # province's books have thousands of unit rows, too many to send at once.
+    opened: frozenset[str] = frozenset()
 
     def params(self, **changes: str | None) -> dict[str, str]:
         """Query parameters of this page with ``changes``; a None change drops the key."""
         values: dict[str, str | None] = {
             "year": "all" if self.year is None else str(self.year),
-            "as_of": format_date(self.as_of), "unit": self.unit, "province": self.province}
+            "as_of": format_date(self.as_of), "unit": self.unit, "province": self.province,
+            "units": ",".join(sorted(self.opened)) or None}
         values.update(changes)
         return {key: value for key, value in values.items() if value}
 
@@ -58,7 +62,13 @@ def settings_from(args: Mapping[str, str], *, latest: datetime.date | None,
                                   "expected e.g. 2025 or all"))
     unit = args.get("unit") if args.get("unit") in UNITS else None
     province = args.get("province") if args.get("province") in provinces else None
-    return Settings(year, as_of, unit, province, tuple(problems))
+    opened = frozenset(key for key in args.get("units", "").split(",") if key.strip())
+    return Settings(year, as_of, unit, province, tuple(problems), opened)
+
+
+def item_key(province: str | None, item_path: Sequence[str]) -> str:
+    """How the page's ``units`` parameter names an item: "LaiChau.GNBV.DA4.TDA1"."""
+    return ".".join([*([province] if province else []), *item_path])
 
 
 def month_ends(year: int, before: datetime.date) -> list[datetime.date]:

@@ -6,6 +6,7 @@ mtqgledger.outputs.svg, like the printable quarterly form's.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,9 +15,10 @@ from decimal import Decimal
 from markupsafe import Markup
 
 from mtqgledger.fava_ext.rows import UNIT_LABELS, Links, RowView, build_rows, row_id
-from mtqgledger.fava_ext.settings import Settings
+from mtqgledger.fava_ext.settings import Settings, item_key
 from mtqgledger.figures.disbursement import DisbursementReport, ReportRow
 from mtqgledger.figures.pace import TARGET, Pace, pace_of, units_behind
+from mtqgledger.model.catalogue import LEVELS as ITEM_LEVELS
 from mtqgledger.model.titles import ROMAN_QUARTERS, budget_year_heading
 from mtqgledger.outputs import svg
 from mtqgledger.outputs.formatting import format_amount, format_date, format_ratio
@@ -32,6 +34,17 @@ class Breach:
     url: str | None
 
 
+@dataclass(frozen=True)
+class SlowUnit:
+    """A unit behind, as the list above the table shows it, linked to its item's units."""
+
+    title: str
+    item: str  # the item's codes, e.g. "GNBV·DA4·TDA1"
+    ratio: str
+    behind_by: str  # điểm chậm
+    url: str
+
+
 @dataclass
 class Page:
     settings: Settings
@@ -41,7 +54,7 @@ class Page:
     kpis: list[tuple[str, str, str]]  # (label, value, note)
     behind: list[RowView]
     behind_more: int
-    units_behind: list[tuple[RowView, str]]  # (unit row, điểm chậm), worst first
+    units_behind: list[SlowUnit]  # worst first
     units_behind_more: int
     leaves: int
     year_links: list[tuple[str, str, bool]]
@@ -141,7 +154,14 @@ def build_page(report: DisbursementReport, settings: Settings, *, years: Sequenc
     date, for the chart; the report's own total is its last point.
     """
     unit = settings.unit or _auto_unit(report)
+    slow_units = _slow_units(report, settings, links)
+    report, with_units = _units_opened(report, settings.opened)
     views = build_rows(report, settings, unit, links, target)
+    for row, view in zip(report.rows, views, strict=True):
+        key = item_key(row.province, row.item_path)
+        if view.kind == "node" and row.level in ITEM_LEVELS and key in with_units:
+            view.units_open = key in settings.opened
+            view.units_url = _units_link(settings, links, key, view.id)
     total = report.total if report.rows else None
     leaves = [view for view in views if view.is_leaf]
     behind = sorted((view for view in leaves if view.state == "behind"),
@@ -156,9 +176,6 @@ def build_page(report: DisbursementReport, settings: Settings, *, years: Sequenc
         last = svg.Point(min(settings.as_of, pace.deadline), total.plan, total.disbursed)
         curve_svg = svg.cumulative_curve([*curve, last], datetime.date(settings.year, 1, 1),
                                          pace.deadline, target, pace.projected_ratio)
-    by_id = {view.id: view for view in views}
-    slow_units = [(by_id[row_id(slow.row)], format_ratio(slow.behind_by))
-                  for slow in units_behind(report)]
     return Page(
         settings=settings, unit=unit, heading=_heading(settings, unit), rows=views, kpis=kpis,
         behind=behind[:BEHIND_SHOWN], behind_more=max(len(behind) - BEHIND_SHOWN, 0),
@@ -168,6 +185,43 @@ def build_page(report: DisbursementReport, settings: Settings, *, years: Sequenc
         audit_url=links.endpoint("audit", **settings.params()),
         bar_chart=svg.ratio_bars(bars, target) if bars else None,
         bar_chart_title=bar_title, curve=curve_svg)
+
+
+def _units_opened(report: DisbursementReport, opened: frozenset[str],
+                  ) -> tuple[DisbursementReport, set[str]]:
+    """The report with the unit rows of the opened items only (their breakdown rows
+    left out), and the items that have units."""
+    with_units: set[str] = set()
+    kept = []
+    for row in report.rows:
+        if row.level == "unit":
+            key = item_key(row.province, row.item_path)
+            with_units.add(key)
+            if row.is_split or key not in opened:
+                continue
+        kept.append(row)
+    return dataclasses.replace(report, rows=tuple(kept)), with_units
+
+
+def _units_link(settings: Settings, links: Links, key: str, anchor: str) -> str:
+    """The page with the item's units opened, or closed if they are open."""
+    opened = settings.opened ^ {key}
+    return links.page(**settings.params(units=",".join(sorted(opened)) or None)) + \
+        f"#{anchor}"
+
+
+def _slow_units(report: DisbursementReport, settings: Settings, links: Links,
+                ) -> list[SlowUnit]:
+    found = []
+    for slow in units_behind(report):
+        row = slow.row
+        key = item_key(row.province, row.item_path)
+        opened = settings.opened | {key}
+        url = links.page(**settings.params(units=",".join(sorted(opened)))) + \
+            f"#{row_id(row)}"
+        found.append(SlowUnit(row.title, "·".join(row.item_path), format_ratio(row.ratio),
+                              format_ratio(slow.behind_by), url))
+    return found
 
 
 def breaches(errors: Sequence[object], links: Links) -> tuple[list[Breach], int]:
