@@ -14,7 +14,9 @@ source and capital type, and the pace of :mod:`mtqgledger.figures.pace`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -198,12 +200,19 @@ def quarterly_report(table: Iterable[Movement], catalogue: Catalogue, quarter: Q
     "Trong đó" rows: the year's own plan, and each earlier year's money, apart. The
     unit lines repeat the form with each item's spending units below it.
     """
-    table = list(table)
+    by_unit = functools.cache(_reporter(table, catalogue, province, program, "unit",
+                                        extensions, merged_apart))
+
+    def by_item(as_of: datetime.date, year: int) -> DisbursementReport:
+        # The report by item is the report by unit without its unit rows: worked out once.
+        report = by_unit(as_of, year)
+        return dataclasses.replace(report, rows=tuple(row for row in report.rows
+                                                      if row.level != "unit"))
+
     capitals = tuple(catalogue.capitals)
     lines: dict[str, tuple[FormLine, ...]] = {}
     sources: tuple[str, ...] = ()
-    for by in ("content", "unit"):
-        report = _reporter(table, catalogue, province, program, by, extensions, merged_apart)
+    for by, report in (("content", by_item), ("unit", by_unit)):
         at_end = report(quarter.end, quarter.year)
         sources = sources or _sources(at_end, catalogue)
         lines[by] = _form_lines(at_end, report, quarter, sources, capitals, target)
