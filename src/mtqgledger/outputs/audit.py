@@ -125,6 +125,14 @@ def journal_sheet(entries: Sequence[data.Directive], period: Period, catalogue: 
     encoded once: at 300,000 postings this sheet is most of the export's work.
     """
     def rows(cells: CellWriter) -> Iterator[bytes]:
+        unit_texts: dict[tuple[str, str], bytes] = {}
+
+        def unit_cells(unit: tuple[str, str]) -> bytes:
+            found = unit_texts.get(unit)
+            if found is None:
+                found = unit_texts[unit] = (cells.text(unit[0]) + cells.text(unit[1])).encode()
+            return found
+
         accounts: dict[str, bytes] = {}
         currencies: dict[str, bytes] = {}
         for entry in period.transactions(entries):
@@ -141,9 +149,9 @@ def journal_sheet(entries: Sequence[data.Directive], period: Period, catalogue: 
             entry_unit = None
             for posting in entry.postings:
                 if posting.meta and UNIT_KEY in posting.meta:  # a handover's side
-                    unit = _unit_cells(cells, entry, posting)
+                    unit = unit_cells(posting_unit(entry, posting))
                 else:
-                    unit = entry_unit = entry_unit or _unit_cells(cells, entry, posting)
+                    unit = entry_unit = entry_unit or unit_cells(posting_unit(entry, posting))
                 account = accounts.get(posting.account)
                 if account is None:
                     account = accounts[posting.account] = (
@@ -165,11 +173,6 @@ def journal_sheet(entries: Sequence[data.Directive], period: Period, catalogue: 
                     yield b"".join((head, account, unit, amount.encode(), currency, rest))
 
     return Sheet("Nhật ký", JOURNAL_COLUMNS, rows, postings)
-
-
-def _unit_cells(cells: CellWriter, entry: data.Transaction, posting: data.Posting) -> bytes:
-    name, code = posting_unit(entry, posting)
-    return (cells.text(name) + cells.text(code)).encode()
 
 
 # ------------------------------------------------------------------ Cảnh báo
