@@ -19,6 +19,12 @@ def mtqg(*args: object, code: int | None = 0,
     return result
 
 
+def isolated_env(cache: Path) -> dict[str, str | None]:
+    """The environment of a module's books (built once, outside a test's own): a cache
+    folder of their own and the bundled catalogue only, as conftest gives each test."""
+    return {"MTQG_CACHE_DIR": str(cache), "MTQG_CACHE": None, "MTQG_CATALOGUE": None}
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below the folder, by relative path. Beancount's own pickle cache (only
     written for loads slower than a second) is not part of the books."""

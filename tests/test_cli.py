@@ -17,6 +17,7 @@ import pytest
 from beancount.core import data
 from beancount.parser import parser
 from click.testing import CliRunner, Result
+from clirun import isolated_env
 from openpyxl import load_workbook
 
 from mtqgledger import __version__
@@ -65,8 +66,7 @@ OVERDRAWN = (
 
 @pytest.fixture(scope="module")
 def cache_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str | None]:
-    return {"MTQG_CACHE_DIR": str(tmp_path_factory.mktemp("cache")), "MTQG_CACHE": None,
-            "MTQG_CATALOGUE": None}
+    return isolated_env(tmp_path_factory.mktemp("cache"))
 
 
 def run(*args: object, env: dict[str, str | None] | None = None) -> Result:

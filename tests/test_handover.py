@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from beancount import loader
 from beancount.core import data
-from clirun import mtqg, snapshot
+from clirun import isolated_env, mtqg, snapshot
 from handover_books import (
     HANDOVER_HEADER,
     HANDOVER_TITLE,
@@ -69,8 +69,7 @@ def stages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The main files of the books after each document (built once; tests copy them):
     decided (QĐ 15), spent (May statement), handed (BB 05), final (August statement); and
     "outputs", the import's messages joined."""
-    env = {"MTQG_CACHE_DIR": str(tmp_path_factory.mktemp("cache")), "MTQG_CACHE": None,
-           "MTQG_CATALOGUE": None}
+    env = isolated_env(tmp_path_factory.mktemp("cache"))
     root = tmp_path_factory.mktemp("handover")
     documents = root / "documents"
     documents.mkdir()

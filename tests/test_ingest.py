@@ -24,6 +24,7 @@ import pytest
 from beancount import loader
 from beancount.core import data
 from click.testing import CliRunner, Result
+from clirun import isolated_env
 from openpyxl import Workbook
 from workbooks import decision_workbook
 
@@ -154,8 +155,7 @@ def movement(make_samples: ModuleType, day: str, voucher: str, subproject: str, 
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
     """Books made by init with some samples imported, built once per list of samples."""
-    env = {"MTQG_CACHE_DIR": str(tmp_path_factory.mktemp("template-cache")),
-           "MTQG_CACHE": None, "MTQG_CATALOGUE": None}
+    env = isolated_env(tmp_path_factory.mktemp("template-cache"))
     built: dict[tuple[Path, ...], Path] = {}
 
     def make(*files: Path) -> Path:
@@ -181,8 +181,7 @@ def copy_books(template: Path, tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def first_import(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """Fresh books (GNBV + DTTS) and one `mtqg import` of all four samples."""
-    env = {"MTQG_CACHE_DIR": str(tmp_path_factory.mktemp("cache")), "MTQG_CACHE": None,
-           "MTQG_CATALOGUE": None}
+    env = isolated_env(tmp_path_factory.mktemp("cache"))
     folder = tmp_path_factory.mktemp("first") / "books"
     ledger = init_books(folder, env=env)
     before = snapshot(folder)

@@ -15,7 +15,7 @@ from types import ModuleType
 import pytest
 from beancount import loader
 from beancount.core import data
-from clirun import mtqg, snapshot
+from clirun import isolated_env, mtqg, snapshot
 from workbooks import DA4, GNBV, TDA1, TDA2, decision_workbook
 
 from mtqgledger.model.catalogue import Unit
@@ -79,8 +79,7 @@ def init_books(folder: Path, env: dict[str, str | None] | None = None) -> Path:
 @pytest.fixture(scope="module")
 def decided(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Books made by init with QĐ 77 imported (built once; tests copy them)."""
-    env = {"MTQG_CACHE_DIR": str(tmp_path_factory.mktemp("cache")), "MTQG_CACHE": None,
-           "MTQG_CATALOGUE": None}
+    env = isolated_env(tmp_path_factory.mktemp("cache"))
     folder = tmp_path_factory.mktemp("decided") / "books"
     ledger = init_books(folder, env)
     mtqg("import", decision(folder.parent / "QD-77.xlsx"), "--ledger", ledger, env=env)
