@@ -43,12 +43,14 @@ LAYERS = {
     "files": set(),
     "plugins": {"model", "outputs.formatting"},
     "books_cache": {"model", "figures", "files"},
-    "books": {"model", "figures", "plugins", "files", "books_cache"},
+    "snapshot": {"model", "plugins", "files", "books_cache"},
+    "books": {"model", "figures", "plugins", "files", "books_cache", "snapshot"},
     "importers": {"model", "books"},
     "outputs": {"model", "figures", "files"},
-    "ingest": {"model", "figures", "plugins", "files", "books", "importers", "outputs"},
+    "ingest": {"model", "figures", "plugins", "files", "books", "snapshot", "importers",
+               "outputs"},
     "fava_ext": {"model", "figures", "plugins", "books", "outputs"},
-    "web": {"model"},
+    "web": {"model", "snapshot"},
 }
 
 

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 
-from beancount import loader
 from beancount.parser import printer
 
 from mtqgledger.books_cache import Cached, read_cache, write_cache
@@ -36,6 +35,7 @@ from mtqgledger.model.catalogue import Catalogue, CatalogueError
 from mtqgledger.model.catalogue_files import env_files, load_catalogue
 from mtqgledger.model.text import bilingual
 from mtqgledger.plugins.budget_rules import catalogue_files, rule_warnings
+from mtqgledger.snapshot import load_books
 
 ALL_YEARS = "all"
 
@@ -64,20 +64,26 @@ def paused_gc() -> Iterator[None]:
 class Books:
     """A ledger opened once. Build it with :meth:`open` or :meth:`of_loaded`."""
 
-    def __init__(self, path: Path, *, use_cache: bool = True) -> None:
+    def __init__(self, path: Path, *, use_cache: bool = True, full: bool = False) -> None:
         self.path = path
         self.use_cache = use_cache
+        self.full = full  # always Beancount's full load, never the snapshot
+        self.how = ""  # how the books were loaded (snapshot.FULL, SNAPSHOT, DELTA)
         self._loaded: tuple[list, list, dict] | None = None
         self._cached: Cached | None = None
         self.from_cache = False
 
     @classmethod
-    def open(cls, path: str | Path, *, use_cache: bool = True) -> Books:
-        """The books whose main file is ``path``; nothing is parsed until something is asked."""
+    def open(cls, path: str | Path, *, use_cache: bool = True, full: bool = False) -> Books:
+        """The books whose main file is ``path``; nothing is parsed until something is asked.
+
+        ``use_cache`` reads the movement table of unchanged books from the cache; ``full``
+        loads through Beancount's loader even when a snapshot would do (snapshot/).
+        """
         ledger = Path(path)
         if not ledger.is_file():
             raise BooksNotFound(bilingual(f"{ledger}: không tìm thấy sổ", "ledger file not found"))
-        return cls(ledger, use_cache=use_cache)
+        return cls(ledger, use_cache=use_cache, full=full)
 
     @classmethod
     def of_loaded(cls, path: str | Path, entries: list, errors: list, options: dict) -> Books:
@@ -91,7 +97,8 @@ class Books:
     def _load(self) -> tuple[list, list, dict]:
         if self._loaded is None:
             with paused_gc():
-                self._loaded = loader.load_file(str(self.path))
+                loaded = load_books(self.path, full=self.full)
+            self._loaded, self.how = loaded[:3], loaded.how
         return self._loaded
 
     @property

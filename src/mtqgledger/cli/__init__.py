@@ -38,18 +38,23 @@ def main() -> None:
 
 @main.command()
 @click.argument("ledger", type=LEDGER)
-def check(ledger: Path) -> None:
+@click.option("--full", is_flag=True,
+              help="Đọc lại toàn bộ sổ (always Beancount's full load, never the snapshot).")
+def check(ledger: Path, full: bool) -> None:
     """Kiểm tra sổ: Beancount và các quy tắc ngân sách (budget rules).
 
     Exits non-zero when the books have any error; breaches of rules the plugin line
-    sets to warn (warn=…) are shown as warnings.
+    sets to warn (warn=…) are shown as warnings. Books that only grew since the last
+    load are checked from its snapshot and the new text, with the same result;
+    --full reads everything again.
 
     \b
     Ví dụ: mtqg check ledgers/main.beancount
+           mtqg check --full ledgers/main.beancount
     """
     from beancount.core import data
 
-    books = open_books(ledger, no_cache=True, ignore_errors=True)
+    books = open_books(ledger, no_cache=True, ignore_errors=True, full=full)
     for warning in books.warnings:
         click.echo(f"Cảnh báo (warning): {warning}")
     if books.messages:

@@ -42,10 +42,11 @@ def unit_option(default: str, help: str) -> Callable:
                         show_default=True, help=help)
 
 
-def open_books(ledger: Path, *, no_cache: bool = False, ignore_errors: bool = False) -> Books:
+def open_books(ledger: Path, *, no_cache: bool = False, ignore_errors: bool = False,
+               full: bool = False) -> Books:
     """The books; refused (with the errors shown) if they have errors, unless told to go on."""
     try:
-        books = Books.open(ledger, use_cache=not no_cache)
+        books = Books.open(ledger, use_cache=not no_cache, full=full)
     except BooksNotFound as problem:
         raise click.ClickException(str(problem)) from None
     if books.messages:

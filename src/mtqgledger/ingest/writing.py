@@ -24,6 +24,8 @@ from mtqgledger.model.accounts import parse_account
 from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.model.text import bilingual
 from mtqgledger.outputs.beancount_text import format_entries, open_entries
+from mtqgledger.snapshot import extend_with, keep
+from mtqgledger.snapshot.delta import loader_name
 
 IMPORT_DIR = "imports"
 ACCOUNTS_FILE = "accounts.beancount"
@@ -135,6 +137,22 @@ def write_while(staged: StagedFiles, make_texts: Callable[[], dict[Path, str]],
     return problems
 
 
+def _checked_from_snapshot(books: Books, staged: StagedFiles, texts: dict[Path, str],
+                           check: Callable[[], list[str]]) -> tuple[object, list[str]]:
+    """Write the staged files and check the books they make: from the books' snapshot and
+    the appended text when it can tell (the same errors as a full load, snapshot/), else
+    with ``check``. Returns what to log once the files are in place, and the errors."""
+    staged.write(texts)
+    fast = extend_with(books.path, {loader_name(path): text.encode("utf-8")
+                                    for path, text in texts.items()})
+    if fast is None:
+        return None, check()
+    loaded, pending = fast
+    if loaded.errors:  # said again by the full check, which names the documents' rows
+        return None, check() or [printer.format_error(error) for error in loaded.errors]
+    return pending, []
+
+
 def write_checked(books: Books, writing: Writing,
                   after_check: Callable[[], object] = lambda: None) -> list[Path]:
     """Append the batches (and the opens) to their files once the books with them pass the
@@ -174,8 +192,10 @@ def write_checked(books: Books, writing: Writing,
 
     staged = StagedFiles(targets)
     try:
-        problems = write_while(staged, make_texts, check,
-                               parallel=len(added) >= PARALLEL_FROM)
+        if len(added) >= PARALLEL_FROM:
+            pending, problems = None, write_while(staged, make_texts, check, parallel=True)
+        else:
+            pending, problems = _checked_from_snapshot(books, staged, make_texts(), check)
         if problems:
             raise ImportFailed(bilingual(f"{len(problems)} lỗi khi kiểm tra sổ có thêm các bút "
                                          f"toán mới ({writing.tool}); không ghi gì",
@@ -184,5 +204,7 @@ def write_checked(books: Books, writing: Writing,
         staged.commit()
     finally:
         staged.discard()
+    if pending is not None:
+        keep(books.path, pending)
     return targets
 

@@ -15,6 +15,7 @@ from flask import Flask
 
 import mtqgledger
 from mtqgledger.model.text import bilingual
+from mtqgledger.snapshot import load_books
 
 EXTENSION = "DisbursementPage"
 EXTENSION_MODULE = "mtqgledger.fava_ext"
@@ -35,10 +36,34 @@ def sample_ledger() -> Path:
     return ledger
 
 
+def load_for_fava(path: str, *, is_encrypted: bool) -> tuple[list, list, dict]:
+    """Fava's loader, through the books' snapshot: unchanged books are read back and
+    appended text is loaded on its own, with exactly a full load's result (snapshot/)."""
+    if is_encrypted:
+        return _FAVA_LOADER[0](path, is_encrypted=True)
+    loaded = load_books(path)
+    return loaded.entries, loaded.errors, loaded.options
+
+
+_FAVA_LOADER: list = []
+
+
+def use_snapshots() -> None:
+    """Make Fava load books through :func:`load_for_fava` in this process (``mtqg serve``;
+    plain ``fava`` keeps its own loader). Fava has no hook for its loader: its ledger
+    module's name for it is replaced."""
+    import fava.core
+
+    if not _FAVA_LOADER:
+        _FAVA_LOADER.append(fava.core.load_uncached)
+    fava.core.load_uncached = load_for_fava
+
+
 def make_app(ledger: Path, *, read_only: bool = True) -> Flask:
     """Fava's application on one ledger, loaded now so that the first page is quick."""
     from fava.application import create_app
 
+    use_snapshots()
     return create_app([str(ledger.resolve())], load=True, read_only=read_only)
 
 

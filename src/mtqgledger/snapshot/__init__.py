@@ -1,0 +1,125 @@
+"""Loading books at the cost of what changed: a snapshot of the last load, and what was
+appended since.
+
+:func:`load_books` gives exactly what Beancount's loader gives (entries, errors,
+options): from the snapshot when no file changed, from the snapshot and the
+appended text when files only grew (delta.py), else by a full load, which then
+becomes the new snapshot. ``full=True`` always loads in full (``mtqg check
+--full``). tests/test_snapshot_equivalence.py compares the three ways over random
+sequences of changes.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import NamedTuple
+
+from beancount import loader
+from beancount.utils import encryption
+
+from mtqgledger.model.catalogue_files import env_files
+from mtqgledger.plugins.budget_rules import catalogue_files
+from mtqgledger.snapshot import store
+from mtqgledger.snapshot.delta import extend, loader_name, plain_books
+from mtqgledger.snapshot.sources import Overlay, catalogue_states, parse_order
+from mtqgledger.snapshot.store import Snapshot
+
+FULL, SNAPSHOT, DELTA = "full", "snapshot", "delta"
+
+
+class Loaded(NamedTuple):
+    """Loaded books and how: FULL (Beancount's loader ran), SNAPSHOT (unchanged books read
+    back), DELTA (the snapshot and the appended text)."""
+
+    entries: list
+    errors: list
+    options: dict
+    how: str
+
+
+def named_catalogues(main: str, options: dict) -> list[str]:
+    """Every catalogue file the budget rules of these books read."""
+    return [*catalogue_files(options, os.path.dirname(main)), *env_files()]
+
+
+def full_load(main: str) -> tuple[list, list, dict]:
+    """Beancount's own load, without its pickle cache (the same call as Fava's loader)."""
+    return loader._load([(main, True)], None, None, None)
+
+
+def _modified_since(name: str, moment: float) -> bool:
+    try:
+        return os.stat(name).st_mtime >= moment - 0.01  # the kernel's clock is coarse
+    except OSError:
+        return False
+
+
+def load_in_full(main: str) -> tuple[tuple[list, list, dict], Snapshot | None]:
+    """A full load of the books at ``main``, and its snapshot (None if a file changed while
+    it loaded: what was read is then not known)."""
+    started = time.time()
+    before = parse_order(main, [])
+    entries, errors, options = full_load(main)
+    named = named_catalogues(main, options)
+    catalogues = catalogue_states(named)
+    after = parse_order(main, options.get("include", []))
+    if (after.files, after.globs) != (before.files, before.globs) or \
+            any(_modified_since(name, started) for name in named):
+        return (entries, errors, options), None
+    return (entries, errors, options), Snapshot(entries, errors, options, after, catalogues,
+                                                store.environment(),
+                                                plain_books(entries, options))
+
+
+def _with_input_hash(snapshot: Snapshot, how: str) -> Loaded:
+    # The loader's hash of the files' times and sizes: the same as a full load now would give.
+    options = dict(snapshot.options)
+    options["input_hash"] = loader.compute_input_hash(options.get("include", []))
+    return Loaded(snapshot.entries, snapshot.errors, options, how)
+
+
+def load_books(path: str | os.PathLike, *, full: bool = False) -> Loaded:
+    """The books whose main file is ``path``, as Beancount's loader would load them now."""
+    main = loader_name(path)
+    if encryption.is_encrypted_file(main):
+        return Loaded(*loader.load_file(main), FULL)
+    if not full:
+        found = store.read(main)
+        if found is not None:
+            snapshot, log = found
+            extended = extend(snapshot, main, named_catalogues(main, snapshot.options))
+            if extended is not None:
+                current, record = extended
+                if record is None:
+                    return _with_input_hash(current, SNAPSHOT)
+                store.append(main, current, record, log)
+                return _with_input_hash(current, DELTA)
+    loaded, snapshot = load_in_full(main)
+    if snapshot is not None:
+        store.write_base(main, snapshot)
+    return Loaded(*loaded, FULL)
+
+
+def extend_with(path: str | os.PathLike, overlay: Overlay) -> tuple[Loaded, object] | None:
+    """The books as they would be if their files had the ``overlay``'s contents (``mtqg
+    import`` checks its result so, before writing); None when only a full load can tell.
+    The second value is what :func:`keep` logs once the overlay is written."""
+    main = loader_name(path)
+    found = store.read(main)
+    if found is None:
+        return None
+    snapshot, log = found
+    extended = extend(snapshot, main, named_catalogues(main, snapshot.options), overlay)
+    if extended is None:
+        return None
+    current, record = extended
+    return Loaded(current.entries, current.errors, current.options, DELTA), (current, record,
+                                                                            log)
+
+
+def keep(path: str | os.PathLike, pending: object) -> None:
+    """Log the state :func:`extend_with` worked out, once its files are on disk."""
+    current, record, log = pending
+    if record is not None:
+        store.append(loader_name(path), current, record, log)

@@ -1,0 +1,196 @@
+"""Books that changed only by appended text: parse, book and check only that text.
+
+Beancount's loader parses every file, sorts, books, runs the plugins and
+validates. When the files of a snapshot have only grown at their ends, the same
+result is the snapshot plus the appended text parsed (with its real line
+numbers), booked and put in its place in the loader's order, provided the
+appended text and the books cannot change anything else. :func:`extend` proves
+that or returns None, and the caller loads in full. It returns None when:
+
+* the snapshot has errors, or its parse order is unknown;
+* a file was edited, shortened, removed or renamed, a file's old text did not
+  end with a newline or used pushtag / pushmeta, an include pattern matches
+  other files than before, or the environment (versions, ``MTQG_CATALOGUE``)
+  changed;
+* the books run plugins other than the budget rules, process documents, or
+  hold pad or balance directives (their results depend on the whole history);
+* the appended text sets options or plugins, includes files, has a parse or
+  booking error, closes an account, holds pads, balances or documents, books at a
+  cost or a price, or writes a number with a precision the books never had;
+* Beancount's validations fail on the new entries.
+
+The budget rules run on the lines the new entries touch (rules.py), or on
+everything when a catalogue file changed or the books already have warnings;
+their errors are the result's errors, exactly as a full load reports them.
+"""
+
+from __future__ import annotations
+
+import copy
+import heapq
+import io
+import os
+from dataclasses import replace
+
+from beancount.core import data
+from beancount.ops import validation
+from beancount.parser import booking, parser
+
+from mtqgledger.plugins.budget_rules import WARNINGS_OPTION
+from mtqgledger.snapshot.rules import PLUGIN, rules_on
+from mtqgledger.snapshot.sources import (
+    FileState,
+    Overlay,
+    Sources,
+    appended_text,
+    catalogue_states,
+    globs_unchanged,
+    read_bytes,
+    state_of,
+)
+from mtqgledger.snapshot.store import Appended, Snapshot, entry_order, merged
+
+# What appended text may hold: directives whose checks look at the entry itself
+# (and at the accounts' open directives), never at the rest of the history.
+APPENDABLE = (data.Transaction, data.Open, data.Commodity, data.Note, data.Event, data.Price,
+              data.Custom, data.Query)
+# Options every parse sets for itself; any other option set in appended text means no fast path.
+_OWN_OPTIONS = frozenset({"filename", "dcontext", "include"})
+
+
+def plain_books(entries: list, options: dict) -> bool:
+    """Books whose load is the sum of its entries' own loads: only the budget rules as a
+    plugin, no documents folder, no pad or balance directives."""
+    plugins = options.get("plugin", [])
+    if [name for name, _ in plugins] != [PLUGIN] and plugins:
+        return False
+    if options.get("plugin_processing_mode") != "default" or options.get("documents"):
+        return False
+    return not any(isinstance(entry, (data.Pad, data.Balance, data.Document))
+                   for entry in entries)
+
+
+def _changed_files(sources: Sources, overlay: Overlay | None,
+                   ) -> tuple[list[tuple[str, int, bytes]], dict[str, FileState]] | None:
+    """The text appended to each file (name, first line, text) and the files' new states."""
+    appended = []
+    states = dict(sources.files)
+    for name, before in sources.files.items():
+        contents = read_bytes(name, overlay)
+        if contents is None:
+            return None
+        if len(contents) == before.size and state_of(contents).sha256 == before.sha256:
+            continue
+        text = appended_text(before, contents)
+        if text is None:
+            return None
+        appended.append((name, before.lines + 1, text))
+        states[name] = state_of(contents)
+    return appended, states
+
+
+def _parse(name: str, first_line: int, text: bytes) -> tuple[list, object] | None:
+    """The directives of appended text and its display context, if it may be appended."""
+    entries, errors, options = parser.parse_file(io.BytesIO(text), report_filename=name,
+                                                 report_firstline=first_line)
+    if errors or any(options[key] != _DEFAULTS[key] for key in _DEFAULTS
+                     if key not in _OWN_OPTIONS) or options["include"]:
+        return None
+    for entry in entries:
+        if not isinstance(entry, APPENDABLE):
+            return None
+        if isinstance(entry, data.Transaction) and any(
+                posting.cost is not None or posting.price is not None
+                for posting in entry.postings):
+            return None
+    return entries, options["dcontext"]
+
+
+_DEFAULTS = parser.parse_string("")[2]
+
+
+def _display_context(before: object, chunks: list[tuple[str, object]], main: str,
+                     fixed: dict) -> object | None:
+    """The books' display context with the appended numbers, as the loader would merge it.
+
+    The main file's own numbers of a currency with a fixed ``display_precision`` never
+    count (the parser replaces that context); a new count of digits after the point could
+    change which of two equal counts is the most common, so it means no fast path.
+    """
+    result = copy.deepcopy(before)
+    for name, dcontext in chunks:
+        for currency, context in dcontext.ccontexts.items():
+            if name == main and currency in fixed:
+                continue
+            target = result.ccontexts.get(currency)
+            dist = getattr(context, "fractional_dist", None)
+            known = getattr(target, "fractional_dist", None)
+            if dist is not None and known is not None and set(dist.hist) - set(known.hist):
+                return None
+            result.ccontexts[currency].update_from(context)
+    return result
+
+
+def _validation_errors(entries: list, added: list, options: dict) -> list:
+    """Beancount's validations of the new entries, against the books' other directives."""
+    structure = [entry for entry in entries if not isinstance(entry, data.Transaction)]
+    key = data.entry_sortkey
+    checked = list(heapq.merge(structure, [entry for entry in added
+                                           if isinstance(entry, data.Transaction)], key=key))
+    return [error for check in validation.VALIDATIONS for error in check(checked, options)]
+
+
+def extend(snapshot: Snapshot, main: str, catalogue_files: list[str],
+           overlay: Overlay | None = None) -> tuple[Snapshot, Appended | None] | None:
+    """The books as they are now, from ``snapshot`` and what was appended to their files
+    (with ``overlay``: as they would be with those contents); the record to log (None
+    when nothing changed); None when only a full load can tell."""
+    if snapshot.errors or not snapshot.sources.order_known or not snapshot.plain:
+        return None
+    if overlay is not None and any(name not in snapshot.sources.files
+                                   and name not in catalogue_files for name in overlay):
+        return None  # a new file: an include line or glob may read it
+    found = _changed_files(snapshot.sources, overlay)
+    if found is None or not globs_unchanged(snapshot.sources):
+        return None
+    appended, states = found
+    catalogues = catalogue_states(catalogue_files, overlay)
+    if not appended and catalogues == snapshot.catalogues:
+        return snapshot, None
+    parsed = [(name, _parse(name, first, text)) for name, first, text in appended]
+    if any(result is None for _, result in parsed):
+        return None
+    sources = Sources(states, snapshot.sources.globs, True)
+    index = sources.index()
+    added = [entry for _, (entries, _) in parsed for entry in entries]
+    added.sort(key=entry_order(index))
+    booked, booking_errors = booking.book(added, snapshot.options)
+    if booking_errors:
+        return None
+    options = dict(snapshot.options)
+    dcontext = _display_context(options["dcontext"], [(name, result[1]) for name, result in
+                                                      parsed], main,
+                                options.get("display_precision", {}))
+    if dcontext is None:
+        return None
+    options["dcontext"] = dcontext
+    entries = merged(snapshot.entries, booked, index)
+    if _validation_errors(entries, booked, options):
+        return None
+    checked = rules_on(entries, booked, options, overlay,
+                       everything=catalogues != snapshot.catalogues
+                       or bool(options.get(WARNINGS_OPTION)))
+    if checked is None:
+        return None
+    errors, warnings = checked
+    if warnings is not None:
+        options[WARNINGS_OPTION] = warnings
+    record = Appended(booked, errors, sources, catalogues, dcontext, warnings)
+    return replace(snapshot, entries=entries, errors=errors, options=options, sources=sources,
+                   catalogues=catalogues, logged=snapshot.logged + len(booked)), record
+
+
+def loader_name(path: str | os.PathLike) -> str:
+    """The main file's name as Beancount's loader spells it in every entry's metadata."""
+    name = os.path.expandvars(os.path.expanduser(os.fspath(path)))
+    return os.path.normpath(name if os.path.isabs(name) else os.path.join(os.getcwd(), name))

@@ -1,0 +1,127 @@
+"""The files a load of the books reads, in the order Beancount's loader reads them.
+
+A snapshot is only as good as its record of its inputs. For each Beancount
+file this keeps its size, SHA-256, number of lines and whether it ends with a
+newline (so that text appended later can be recognised as appended); for each
+``include`` pattern, the files it matched, in the order ``glob`` gave them; and
+the parse order itself, which decides the order of entries that share a date,
+a kind and a line number in different files. The order is worked out the way
+``beancount.loader._parse_recursive`` works it out (main file first, then each
+file's includes in turn); :func:`parse_order` checks it against the set of files
+the loader reports having read, and a mismatch means no fast path.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+_INCLUDE = re.compile(rb'^include\s+"([^"]*)"', re.MULTILINE)
+
+Overlay = Mapping[str, bytes]  # path -> contents to use instead of the file on disk
+
+
+@dataclass(frozen=True)
+class FileState:
+    """What a snapshot remembers of one file."""
+
+    size: int
+    sha256: str
+    lines: int  # newlines in the file: the appended text starts on line lines + 1
+    ends_with_newline: bool
+    # pushtag / pushmeta carry state over a file's end into appended text
+    pushes: bool
+
+
+def read_bytes(path: str, overlay: Overlay | None = None) -> bytes | None:
+    """The file's contents (the overlay's when it has them); None if it cannot be read."""
+    if overlay is not None and path in overlay:
+        return overlay[path]
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def state_of(contents: bytes) -> FileState:
+    return FileState(len(contents), hashlib.sha256(contents).hexdigest(), contents.count(b"\n"),
+                     contents.endswith(b"\n") or not contents,
+                     b"pushtag" in contents or b"pushmeta" in contents)
+
+
+def appended_text(before: FileState, contents: bytes) -> bytes | None:
+    """The text appended to a file since ``before``; None if it was changed otherwise."""
+    if len(contents) < before.size or not before.ends_with_newline or before.pushes:
+        return None
+    if hashlib.sha256(contents[:before.size]).hexdigest() != before.sha256:
+        return None
+    return contents[before.size:]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The Beancount files of one load, in parse order, and what each include matched."""
+
+    files: dict[str, FileState]  # in the loader's parse order
+    globs: dict[tuple[str, str], list[str]]  # (including file, pattern) -> files matched
+    order_known: bool  # the order agrees with the files the loader read
+
+    def index(self) -> dict[str, int]:
+        return {name: number for number, name in enumerate(self.files)}
+
+
+def _includes(path: str, contents: bytes) -> list[tuple[str, list[str]]]:
+    """Each include pattern of a file, with the files it matches now (as the loader globs)."""
+    folder = os.path.dirname(path)
+    found = []
+    for raw in _INCLUDE.findall(contents) if b"include" in contents else ():
+        pattern = raw.decode("utf-8", "replace")
+        search = pattern if os.path.isabs(pattern) else os.path.join(folder, pattern)
+        found.append((pattern, glob.glob(search, recursive=True)))
+    return found
+
+
+def parse_order(main: str, loaded: list[str], overlay: Overlay | None = None) -> Sources:
+    """The files of the books at ``main`` in the loader's order; ``loaded`` is the sorted list
+    Beancount put in ``options["include"]``."""
+    files: dict[str, FileState] = {}
+    globs: dict[tuple[str, str], list[str]] = {}
+    queue = [os.path.normpath(main)]
+    while queue:
+        name = queue.pop(0)
+        if name in files:
+            continue  # the loader reports a duplicate: an error, so never a fast path
+        contents = read_bytes(name, overlay)
+        if contents is None:
+            continue
+        files[name] = state_of(contents)
+        for pattern, matched in _includes(name, contents):
+            globs[(name, pattern)] = matched
+            queue.extend(os.path.normpath(os.path.join(os.path.dirname(name), match))
+                         for match in matched)
+    return Sources(files, globs, sorted(files) == sorted(loaded))
+
+
+def globs_unchanged(sources: Sources) -> bool:
+    """Every include pattern still matches the same files, in the same order."""
+    for (name, pattern), matched in sources.globs.items():
+        search = pattern if os.path.isabs(pattern) else os.path.join(os.path.dirname(name),
+                                                                     pattern)
+        if glob.glob(search, recursive=True) != matched:
+            return False
+    return True
+
+
+def catalogue_states(names: list[str], overlay: Overlay | None = None,
+                     ) -> dict[str, str | None]:
+    """The SHA-256 of each catalogue file (None for one that cannot be read)."""
+    states = {}
+    for name in names:
+        contents = read_bytes(name, overlay)
+        states[name] = None if contents is None else hashlib.sha256(contents).hexdigest()
+    return states

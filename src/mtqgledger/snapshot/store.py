@@ -1,0 +1,173 @@
+"""Where snapshots of loaded books are kept: a base and a log of what was appended since.
+
+The base is the result of a full load (entries, errors, options) with the
+record of its inputs (sources.py). Each fast load that added entries appends a
+record to the log (the new entries, the files' new states, the errors, the
+display context and the rules' warnings of the new state) instead of writing
+the whole books again: a monthly statement costs a few hundred entries on disk,
+not the province's history. When the log holds more than a fifth of the base,
+the next write is a new base. Both files live in the cache folder
+(books_cache.cache_dir, ``MTQG_CACHE=0`` switches them off) and are written
+atomically; a missing, stale or damaged file is only a missed shortcut.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import hashlib
+import os
+import pickle
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import beancount
+
+from mtqgledger import __version__
+from mtqgledger.books_cache import cache_dir
+from mtqgledger.files import write_atomically
+from mtqgledger.model.catalogue_files import ENV_VAR
+from mtqgledger.plugins.budget_rules import WARNINGS_OPTION
+from mtqgledger.snapshot.sources import Sources
+
+SNAPSHOT_FORMAT = 1  # raised whenever what is kept changes shape or meaning
+NEW_BASE_SHARE = 5  # a new base once the log holds more than base / NEW_BASE_SHARE entries
+BULK_MERGE = 2_000  # above this many new entries one sort beats inserting each
+
+
+def environment() -> dict:
+    """What besides the files a load depends on: this package, Beancount, the catalogue
+    environment variable."""
+    return {"format": SNAPSHOT_FORMAT, "version": __version__,
+            "beancount": beancount.__version__, "env": os.environ.get(ENV_VAR, "")}
+
+
+@dataclass
+class Snapshot:
+    """Loaded books and the inputs they were loaded from."""
+
+    entries: list
+    errors: list
+    options: dict
+    sources: Sources
+    catalogues: dict[str, str | None]  # catalogue file -> SHA-256 (rules read them)
+    environment: dict
+    plain: bool  # delta.plain_books: a load that is the sum of its entries' loads
+    base_id: str = field(default_factory=lambda: secrets.token_hex(8))
+    logged: int = 0  # entries in the log on top of the base
+
+
+@dataclass(frozen=True)
+class Appended:
+    """One fast load's record in the log."""
+
+    entries: list  # booked, in the books' order
+    errors: list  # every error of the new state
+    sources: Sources
+    catalogues: dict[str, str | None]
+    dcontext: object
+    warnings: list | None  # the rules' warnings of the new state (WARNINGS_OPTION), or None
+
+
+def _paths(ledger: str) -> tuple[Path, Path] | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256(ledger.encode()).hexdigest()[:32]
+    return folder / f"{key}.books", folder / f"{key}.appended"
+
+
+def _dump(path: Path, value: object) -> None:
+    def write(target: Path) -> None:
+        with open(target, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+    with contextlib.suppress(OSError):
+        write_atomically(path, write)
+
+
+def _read(path: Path) -> object | None:
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # missing or damaged: no shortcut
+        return None
+
+
+def write_base(ledger: str, snapshot: Snapshot) -> None:
+    """Keep the result of a full load as the new base (the log starts empty)."""
+    paths = _paths(ledger)
+    if paths is None:
+        return
+    snapshot.logged = 0
+    _dump(paths[0], snapshot)
+    _dump(paths[1], (snapshot.base_id, []))
+
+
+def append(ledger: str, snapshot: Snapshot, record: Appended, log: list[Appended]) -> None:
+    """Log ``record`` on top of the base ``snapshot`` was read from (``log`` is its log so far);
+    a log grown past a fifth of the base makes a new base instead."""
+    paths = _paths(ledger)
+    if paths is None:
+        return
+    if snapshot.logged * NEW_BASE_SHARE > len(snapshot.entries):
+        write_base(ledger, replace(snapshot, base_id=secrets.token_hex(8)))
+        return
+    _dump(paths[1], (snapshot.base_id, [*log, record]))
+
+
+def read(ledger: str) -> tuple[Snapshot, list[Appended]] | None:
+    """The latest snapshot of the books at ``ledger`` and the log it was rebuilt from."""
+    paths = _paths(ledger)
+    if paths is None:
+        return None
+    base = _read(paths[0])
+    if not isinstance(base, Snapshot) or base.environment != environment():
+        return None
+    stored = _read(paths[1])
+    log: list[Appended] = []
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == base.base_id:
+        log = stored[1]
+    for record in log:
+        base = applied(base, record)
+    return base, log
+
+
+def entry_order(index: dict[str, int]):
+    """The key of the loader's order: date, kind, line, then the file's place in the parse."""
+    from beancount.core.data import SORT_ORDER
+
+    def key(entry) -> tuple:
+        meta = entry.meta
+        return (entry.date, SORT_ORDER.get(type(entry), 0), meta["lineno"],
+                index[meta["filename"]])
+
+    return key
+
+
+def merged(entries: list, added: list, index: dict[str, int]) -> list:
+    """``entries`` with ``added`` (both in the loader's order) put in their places."""
+    key = entry_order(index)
+    if len(added) > BULK_MERGE:
+        combined = [*entries, *added]
+        combined.sort(key=key)
+        return combined
+    combined = list(entries)
+    for entry in added:
+        combined.insert(bisect.bisect_right(combined, key(entry), key=key), entry)
+    return combined
+
+
+def applied(snapshot: Snapshot, record: Appended) -> Snapshot:
+    """The snapshot with a logged record's entries and state."""
+    options = dict(snapshot.options)
+    options["dcontext"] = record.dcontext
+    if record.warnings is None:
+        options.pop(WARNINGS_OPTION, None)
+    else:
+        options[WARNINGS_OPTION] = record.warnings
+    return replace(snapshot, entries=merged(snapshot.entries, record.entries,
+                                            record.sources.index()),
+                   errors=record.errors, options=options, sources=record.sources,
+                   catalogues=record.catalogues, logged=snapshot.logged + len(record.entries))
