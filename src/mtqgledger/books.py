@@ -12,10 +12,7 @@ lists beside the table, never exceptions.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
-from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 
@@ -35,30 +32,13 @@ from mtqgledger.model.catalogue import Catalogue, CatalogueError
 from mtqgledger.model.catalogue_files import env_files, load_catalogue
 from mtqgledger.model.text import bilingual
 from mtqgledger.plugins.budget_rules import catalogue_files, rule_warnings
-from mtqgledger.snapshot import load_books
+from mtqgledger.snapshot import State, load_books, paused_gc
 
 ALL_YEARS = "all"
 
 
 class BooksNotFound(FileNotFoundError):
     """The ledger file does not exist."""
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a whole ledger is in memory.
-
-    Loading builds millions of objects that all live until the work is done;
-    the collector would walk them again and again (a third of the time of
-    movements() at 300k transactions) without freeing any.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 class Books:
@@ -69,6 +49,7 @@ class Books:
         self.use_cache = use_cache
         self.full = full  # always Beancount's full load, never the snapshot
         self.how = ""  # how the books were loaded (snapshot.FULL, SNAPSHOT, DELTA)
+        self.state: State | None = None  # what snapshot.extend_with starts from
         self._loaded: tuple[list, list, dict] | None = None
         self._cached: Cached | None = None
         self.from_cache = False
@@ -86,9 +67,11 @@ class Books:
         return cls(ledger, use_cache=use_cache, full=full)
 
     @classmethod
-    def of_loaded(cls, path: str | Path, entries: list, errors: list, options: dict) -> Books:
-        """Books Beancount (or Fava) has loaded already."""
-        books = cls(Path(path), use_cache=False)
+    def of_loaded(cls, path: str | Path, entries: list, errors: list, options: dict, *,
+                  use_cache: bool = False) -> Books:
+        """Books Beancount (or Fava) has loaded already (``use_cache``: their movement table
+        from the cache when their files are unchanged since it was made)."""
+        books = cls(Path(path), use_cache=use_cache)
         books._loaded = (entries, errors, options)
         return books
 
@@ -98,7 +81,7 @@ class Books:
         if self._loaded is None:
             with paused_gc():
                 loaded = load_books(self.path, full=self.full)
-            self._loaded, self.how = loaded[:3], loaded.how
+            self._loaded, self.how, self.state = loaded[:3], loaded.how, loaded.state
         return self._loaded
 
     @property

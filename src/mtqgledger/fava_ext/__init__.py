@@ -26,7 +26,7 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import abort, request, send_file
 from markupsafe import Markup
 
-from mtqgledger.books import fava_catalogue, fava_catalogue_files, paused_gc
+from mtqgledger.books import Books, fava_catalogue, fava_catalogue_files, paused_gc
 from mtqgledger.fava_ext.filters import (
     FILTERS,
     describe,
@@ -112,7 +112,7 @@ class DisbursementPage(FavaExtensionBase):
         self._extensions = None
         with paused_gc():
             table = self.tables.get(UNFILTERED, lambda: self.ledger.all_entries,
-                                    self.catalogue.unit_registry)
+                                    self.catalogue.unit_registry, made=self._unfiltered_table)
             # The default page's chart: the month-end totals of the latest plan year.
             settings = settings_from({}, latest=table.latest, years=table.years,
                                      provinces=table.provinces,
@@ -121,6 +121,15 @@ class DisbursementPage(FavaExtensionBase):
                 cumulative(table, self.catalogue, settings.year,
                            month_ends(settings.year, settings.as_of),
                            province=settings.province)
+
+    def _unfiltered_table(self) -> Table:
+        """The table of the whole books: the movement table every command keeps in the cache
+        for unchanged books (books_cache), made and kept there otherwise."""
+        books = Books.of_loaded(self.ledger.beancount_file_path, self.ledger.all_entries,
+                                self.ledger.load_errors, self.ledger.options, use_cache=True)
+        moves = books.movements
+        problems = books.problems if not moves else []
+        return Table(moves, "\n".join(problem.message for problem in problems) or None)
 
     @property
     def catalogue(self) -> Catalogue:

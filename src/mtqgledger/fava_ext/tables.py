@@ -112,8 +112,9 @@ class TableCache:
             self._tables.clear()
 
     def get(self, state: FilterState, entries: Callable[[], Iterable[data.Directive]],
-            units: Units | None = None) -> Table:
-        """The table of ``state``, computed from ``entries()`` the first time it is asked for.
+            units: Units | None = None, made: Callable[[], Table] | None = None) -> Table:
+        """The table of ``state``, computed from ``entries()`` the first time it is asked for
+        (or given by ``made()``, e.g. read from the cache).
 
         One lock for all: two requests for a new state compute it once, and the
         year tables built inside a kept table are shared safely.
@@ -121,7 +122,7 @@ class TableCache:
         with self._lock:
             table = self._tables.get(state)
             if table is None:
-                table = self._tables[state] = table_of(entries(), units)
+                table = self._tables[state] = made() if made else table_of(entries(), units)
                 while len(self._tables) > self._size:
                     self._tables.popitem(last=False)
             else:

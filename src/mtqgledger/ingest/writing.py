@@ -143,7 +143,7 @@ def _checked_from_snapshot(books: Books, staged: StagedFiles, texts: dict[Path, 
     the appended text when it can tell (the same errors as a full load, snapshot/), else
     with ``check``. Returns what to log once the files are in place, and the errors."""
     staged.write(texts)
-    fast = extend_with(books.path, {loader_name(path): text.encode("utf-8")
+    fast = extend_with(books.path, books.state, {loader_name(path): text.encode("utf-8")
                                     for path, text in texts.items()})
     if fast is None:
         return None, check()

@@ -105,16 +105,19 @@ def write_base(ledger: str, snapshot: Snapshot) -> None:
     _dump(paths[1], (snapshot.base_id, []))
 
 
-def append(ledger: str, snapshot: Snapshot, record: Appended, log: list[Appended]) -> None:
-    """Log ``record`` on top of the base ``snapshot`` was read from (``log`` is its log so far);
-    a log grown past a fifth of the base makes a new base instead."""
-    paths = _paths(ledger)
-    if paths is None:
-        return
+def append(ledger: str, snapshot: Snapshot, record: Appended, log: list[Appended],
+           ) -> tuple[Snapshot, list[Appended]]:
+    """Log ``record`` (which made ``snapshot``) after ``log``, the log of the snapshot's base;
+    a log grown past a fifth of the base makes a new base instead. Returns the snapshot and
+    log as kept."""
     if snapshot.logged * NEW_BASE_SHARE > len(snapshot.entries):
-        write_base(ledger, replace(snapshot, base_id=secrets.token_hex(8)))
-        return
-    _dump(paths[1], (snapshot.base_id, [*log, record]))
+        snapshot = replace(snapshot, base_id=secrets.token_hex(8))
+        write_base(ledger, snapshot)
+        return snapshot, []
+    paths = _paths(ledger)
+    if paths is not None:
+        _dump(paths[1], (snapshot.base_id, [*log, record]))
+    return snapshot, [*log, record]
 
 
 def read(ledger: str) -> tuple[Snapshot, list[Appended]] | None:

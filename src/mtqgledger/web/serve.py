@@ -7,6 +7,8 @@ that authenticates.
 
 from __future__ import annotations
 
+import functools
+import gc
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
@@ -15,7 +17,7 @@ from flask import Flask
 
 import mtqgledger
 from mtqgledger.model.text import bilingual
-from mtqgledger.snapshot import load_books
+from mtqgledger.snapshot import load_books, paused_gc
 
 EXTENSION = "DisbursementPage"
 EXTENSION_MODULE = "mtqgledger.fava_ext"
@@ -51,12 +53,27 @@ _FAVA_LOADER: list = []
 def use_snapshots() -> None:
     """Make Fava load books through :func:`load_for_fava` in this process (``mtqg serve``;
     plain ``fava`` keeps its own loader). Fava has no hook for its loader: its ledger
-    module's name for it is replaced."""
+    module's name for it is replaced, and its ledger's load wrapped."""
     import fava.core
 
-    if not _FAVA_LOADER:
-        _FAVA_LOADER.append(fava.core.load_uncached)
+    if _FAVA_LOADER:
+        return
+    _FAVA_LOADER.append(fava.core.load_uncached)
     fava.core.load_uncached = load_for_fava
+    fava.core.FavaLedger.load_file = _without_collections(fava.core.FavaLedger.load_file)
+
+
+def _without_collections(load_file: Callable) -> Callable:
+    """Fava's load with the cyclic garbage collector paused (Fava then builds its trees and
+    indexes over every entry: the collector would walk the books again and again without
+    freeing anything), and the loaded books frozen out of later collections."""
+    @functools.wraps(load_file)
+    def load(ledger) -> None:
+        with paused_gc():
+            load_file(ledger)
+        gc.freeze()
+
+    return load
 
 
 def make_app(ledger: Path, *, read_only: bool = True) -> Flask:
