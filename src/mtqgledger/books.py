@@ -33,6 +33,7 @@ from mtqgledger.model.catalogue_files import env_files, load_catalogue
 from mtqgledger.model.text import bilingual
 from mtqgledger.plugins.budget_rules import catalogue_files, rule_warnings
 from mtqgledger.snapshot import State, load_books, paused_gc
+from mtqgledger.snapshot.store import SnapshotLost
 
 ALL_YEARS = "all"
 
@@ -77,16 +78,42 @@ class Books:
 
     # -- what Beancount gives --------------------------------------------------------------
 
-    def _load(self) -> tuple[list, list, dict]:
+    def _load(self) -> tuple[list | None, list, dict]:
+        """The load; its entries (None) are read from the snapshot when first asked for."""
         if self._loaded is None:
             with paused_gc():
-                loaded = load_books(self.path, full=self.full)
+                loaded = load_books(self.path, full=self.full, entries=False)
             self._loaded, self.how, self.state = loaded[:3], loaded.how, loaded.state
         return self._loaded
 
     @property
     def entries(self) -> list:
-        return self._load()[0]
+        entries, errors, options = self._load()
+        if entries is None:
+            with paused_gc():
+                try:
+                    entries = self.state.snapshot.entries
+                except SnapshotLost:  # another process replaced the snapshot meanwhile
+                    entries, errors, options = load_books(self.path, full=True)[:3]
+            self._loaded = (entries, errors, options)
+        return entries
+
+    def light_entries(self) -> list:
+        """The books' directives that are not transactions and the transactions that post to
+        extended segments, in order: what an importer asks of existing books, read without
+        the other transactions when a snapshot has them."""
+        self._load()
+        if self._loaded[0] is None and self.state is not None:
+            index = self.state.snapshot.index
+            return [*index.structure, *index.extended]
+        return self.entries
+
+    def may_cite(self, references: set[str]) -> bool:
+        """Whether a transaction of the books may cite one of ``references``."""
+        self._load()
+        if self._loaded[0] is None and self.state is not None:
+            return not references.isdisjoint(self.state.snapshot.index.references)
+        return True
 
     @property
     def load_errors(self) -> list:

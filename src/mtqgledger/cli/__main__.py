@@ -1,7 +1,5 @@
 """``python -m mtqgledger.cli``: the ``mtqg`` command."""
 
-import sys
+from mtqgledger.cli import run
 
-from mtqgledger.cli import main
-
-sys.exit(main())
+run()

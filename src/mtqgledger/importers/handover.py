@@ -20,6 +20,7 @@ much plan and advance left on the line that day.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -86,6 +87,7 @@ _NUMBER = re.compile(r"(?:Biên\s+bản|BB|Quyết\s+định|QĐ)(?:\s+bàn\s+gi
                      r"(\d+[^\s,;]*/[^\s,;]+)", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1024)  # the same header cells are read for each candidate row
 def _role(labels: tuple[str, ...]) -> str | None:
     joined = " ".join(labels)
     # A code column, whether "Mã ĐVQHNS bên giao" or "Mã ĐVQHNS" over "Bên giao".

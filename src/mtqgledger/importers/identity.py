@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from beancount.core import data
 
 from mtqgledger.model.accounts import root_of
+from mtqgledger.model.postings import cited_reference
 from mtqgledger.model.units import UNIT_KEY, unit_written
 
 DUPLICATE = "__duplicate__"  # beangulp's marker
@@ -42,8 +43,7 @@ def identity_keys(entry: data.Transaction) -> set[tuple]:
 
 def reference(entry: data.Transaction) -> str | None:
     """The voucher or decision an entry cites."""
-    cited = entry.meta.get("voucher") or entry.meta.get("decision")
-    return None if cited is None else str(cited)
+    return cited_reference(entry.meta)
 
 
 def known_keys(existing: Iterable[data.Directive], among: set[str] | None = None,

@@ -109,7 +109,8 @@ class _Booking:
         return self
 
 
-_AMOUNT = amount.Amount._make
+_new = tuple.__new__
+_Amount, _Posting, _Transaction = amount.Amount, data.Posting, data.Transaction
 _EMPTY_SET: frozenset[str] = frozenset()
 
 
@@ -155,7 +156,8 @@ class SheetReader:
         self.date_at = self.at[DATE]
         self.unit_at, self.unit_code_at, self.narration_at = (
             self.at.get(role, -1) for role in (UNIT, UNIT_CODE, NARRATION))
-        self.file_name = sheet.file.name
+        self.file_name, self.sheet_name = sheet.file.name, sheet.name
+        self.plan_year, self.factor = info.plan_year, info.factor
 
     def fail(self, message: str, row: int) -> ImportProblem:
         return self.sheet.problem(message, row)
@@ -216,24 +218,21 @@ class SheetReader:
             day = self.date(day)
         year = day.year
         # Without a plan year in the row or the title, the money is of the movement's year.
-        key = (self.key(cells), self.info.plan_year or year, year)
+        key = (self.key(cells), self.plan_year or year, year)
         booking = self.bookings.get(key)
         if booking is None:
             booking = self.bookings[key] = self.booking(self.target(key[0], key[1]))
         if booking.later:
             booking = booking.on(day)
-        dong = self.amount(raw_amount)
+        if type(raw_amount) is float and raw_amount > 0 and raw_amount.is_integer():
+            dong = int(raw_amount) * self.factor  # the common case: a whole number cell
+        else:
+            dong = self.amount(raw_amount)
         kind, debit, credit = booking.kind, booking.debit, booking.credit
         if booking.tracked:  # an advance on an extended segment: follow its balance
-            resolver = self.resolver
-            line = resolver.settled_on(booking.line, kind, dong, day)
-            accounts = resolver.accounts(line)
-            debit, credit = accounts[kind.debit], accounts[kind.credit]
-            if line.is_extended:
-                resolver.advanced(accounts[Root.ADVANCE], day,
-                                  Decimal(dong if kind.debit is Root.ADVANCE else -dong))
+            debit, credit = self.settle(booking, dong, day)
         meta = {"filename": self.filename, "lineno": number, "voucher": voucher,
-                "kind": kind.code, "source_file": self.file_name, "sheet": self.sheet.name,
+                "kind": kind.code, "source_file": self.file_name, "sheet": self.sheet_name,
                 "row": Decimal(number)}  # Decimal, as the parser gives: printable metadata
         unit = _cell(cells, self.unit_at)
         if unit:
@@ -242,14 +241,27 @@ class SheetReader:
             meta[UNIT_CODE_KEY] = unit_code
         if booking.written:
             meta["written_as"] = booking.written
-        # Amount._make skips Amount's type assertions: the number is a Decimal by construction.
+        # Built as the named tuples' own constructors build them, without their Python-level
+        # __new__ (nor Amount's type assertions: the number is a Decimal by construction).
         postings = [
-            data.Posting(debit, _AMOUNT((Decimal(dong), "VND")), None, None, None, None),
-            data.Posting(credit, _AMOUNT((Decimal(-dong), "VND")), None, None, None, None)]
-        return data.Transaction(meta, day, "*", unit or None,
-                                _cell(cells, self.narration_at) or KIND_TITLES[kind.name],
-                                _EMPTY_SET,
-                                _EMPTY_SET, postings)
+            _new(_Posting, (debit, _new(_Amount, (Decimal(dong), "VND")), None, None, None,
+                            None)),
+            _new(_Posting, (credit, _new(_Amount, (Decimal(-dong), "VND")), None, None, None,
+                            None))]
+        return _new(_Transaction, (meta, day, "*", unit or None,
+                                   _cell(cells, self.narration_at) or KIND_TITLES[kind.name],
+                                   _EMPTY_SET, _EMPTY_SET, postings))
+
+    def settle(self, booking: _Booking, dong: int, day: datetime.date) -> tuple[str, str]:
+        """The debit and credit accounts of an advance or settlement on an extended segment,
+        following the advance outstanding on each segment."""
+        resolver, kind = self.resolver, booking.kind
+        line = resolver.settled_on(booking.line, kind, dong, day)
+        accounts = resolver.accounts(line)
+        if line.is_extended:
+            resolver.advanced(accounts[Root.ADVANCE], day,
+                              Decimal(dong if kind.debit is Root.ADVANCE else -dong))
+        return accounts[kind.debit], accounts[kind.credit]
 
     def booking(self, target: _Target) -> _Booking:
         """The accounts a kind of movement on a target line posts to: the plan-year line's,

@@ -86,7 +86,7 @@ class Sheet:
 
     @functools.cached_property
     def width(self) -> int:
-        return max((len(row) for row in self.rows), default=0)
+        return max(map(len, self.rows), default=0)
 
     def problem(self, message: str, row: int | None = None,
                 column: int | None = None) -> ImportProblem:
@@ -117,6 +117,12 @@ def any_sheet(path: str | Path, test: Callable[[Sheet], bool]) -> bool:
     except ImportProblem:
         return False
     return any(test(sheet) for sheet in sheets)
+
+
+def forget_workbooks() -> None:
+    """Drop the parsed sheets kept for identify() and read(): once a document is read, its
+    cells (millions of objects for a large statement) need not outlive it."""
+    _parse_workbook.cache_clear()
 
 
 @functools.lru_cache(maxsize=3)

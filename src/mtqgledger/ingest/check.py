@@ -11,7 +11,9 @@ back to them (tests/test_entrytext.py).
 from __future__ import annotations
 
 import heapq
+import itertools
 import os
+from collections.abc import Iterable
 from decimal import Decimal
 
 from beancount.core import data
@@ -21,6 +23,15 @@ from beancount.parser import printer
 from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.plugins import budget_rules
 from mtqgledger.plugins.rule_options import RuleConfig
+
+_Transaction = data.Transaction
+# The validations whose look at a transaction to_validate() knows; any other one (say
+# validate_data_types, if a program adds it) sees every entry.
+_PER_POSTING = frozenset({
+    validation.validate_open_close, validation.validate_active_accounts,
+    validation.validate_currency_constraints, validation.validate_duplicate_balances,
+    validation.validate_duplicate_commodities, validation.validate_documents_paths,
+    validation.validate_check_transaction_balances})
 
 
 def unbalanced(entries: list[data.Directive], options_map: dict) -> list:
@@ -33,20 +44,64 @@ def unbalanced(entries: list[data.Directive], options_map: dict) -> list:
     """
     errors, others = [], []
     for entry in entries:
-        if not isinstance(entry, data.Transaction):
-            continue
-        if any(p.cost is not None or p.price is not None or p.units is None
-               for p in entry.postings):
-            others.append(entry)
+        if not isinstance(entry, _Transaction):
             continue
         sums: dict[str, Decimal] = {}
         for posting in entry.postings:
-            currency = posting.units.currency
-            sums[currency] = sums.get(currency, 0) + posting.units.number
-        if any(total != 0 for total in sums.values()):
-            errors.append(validation.ValidationError(
-                entry.meta, f"Transaction does not balance: {sums}", entry))
+            units = posting.units
+            if posting.cost is not None or posting.price is not None or units is None:
+                others.append(entry)
+                break
+            currency = units.currency
+            sums[currency] = sums.get(currency, 0) + units.number
+        else:
+            for total in sums.values():
+                if total != 0:
+                    errors.append(validation.ValidationError(
+                        entry.meta, f"Transaction does not balance: {sums}", entry))
+                    break
     return errors + validation.validate_check_transaction_balances(others, options_map)
+
+
+def _open_accounts(structure: Iterable[data.Directive]) -> dict:
+    """Per account opened exactly once and never closed: (open date, currencies)."""
+    opens: dict[str, list[data.Open]] = {}
+    closed = set()
+    for entry in structure:
+        if isinstance(entry, data.Open):
+            opens.setdefault(entry.account, []).append(entry)
+        elif isinstance(entry, data.Close):
+            closed.add(entry.account)
+    return {account: (found[0].date, found[0].currencies) for account, found in opens.items()
+            if len(found) == 1 and account not in closed}
+
+
+def to_validate(structure: list[data.Directive], added: list[data.Directive],
+                ) -> list[data.Directive]:
+    """The directives Beancount's validations (but the balance check) must see: the accounts'
+    directives and the new ones, less the transactions that cannot fail them.
+
+    A transaction only meets the active-account and currency checks, each posting on its
+    own; one whose accounts were each opened once on an earlier day, never closed, in a
+    currency they take, passes both whatever else is in the list, so leaving it out changes
+    no error and the order of none.
+    """
+    if not set(validation.VALIDATIONS) <= _PER_POSTING:
+        return list(heapq.merge(structure, added, key=data.entry_sortkey))
+    accounts = _open_accounts(itertools.chain(structure, added))
+    kept = []
+    for entry in added:
+        if type(entry) is _Transaction:
+            day = entry.date
+            for posting in entry.postings:
+                known = accounts.get(posting.account)
+                if known is None or not known[0] < day or posting.units is None or \
+                        (known[1] and posting.units.currency not in known[1]):
+                    break
+            else:
+                continue
+        kept.append(entry)
+    return list(heapq.merge(structure, kept, key=data.entry_sortkey))
 
 
 def check_result(existing: list[data.Directive], options_map: dict,
@@ -54,8 +109,8 @@ def check_result(existing: list[data.Directive], options_map: dict,
     """Errors of the books with the new entries added: Beancount's checks and the budget rules
     (with ``catalogue``: the books' own, with the items the import adds to it)."""
     added = sorted(added, key=data.entry_sortkey)
-    structure = [entry for entry in existing if not isinstance(entry, data.Transaction)]
-    merged = list(heapq.merge(structure, added, key=data.entry_sortkey))
+    structure = [entry for entry in existing if not isinstance(entry, _Transaction)]
+    merged = to_validate(structure, added)
     errors = [error for check in validation.VALIDATIONS
               if check is not validation.validate_check_transaction_balances
               for error in check(merged, options_map)]

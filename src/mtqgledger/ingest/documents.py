@@ -19,7 +19,7 @@ from mtqgledger.importers.handover import HandoverImporter
 from mtqgledger.importers.money import read_capital, read_source
 from mtqgledger.importers.notes import NameRead
 from mtqgledger.importers.treasury import TreasuryImporter
-from mtqgledger.importers.workbook import ImportProblem, read_workbook
+from mtqgledger.importers.workbook import ImportProblem, forget_workbooks, read_workbook
 from mtqgledger.model.catalogue import Catalogue, Node
 from mtqgledger.model.text import bilingual
 
@@ -79,7 +79,10 @@ def identify(path: Path, importers: Sequence[WorkbookImporter]) -> WorkbookImpor
 
 def read_document(path: Path, importers: Sequence[WorkbookImporter],
                   existing: Sequence[data.Directive]) -> SourceDocument:
-    importer = identify(path, importers)
-    result = importer.read(str(path), existing)
+    try:
+        importer = identify(path, importers)
+        result = importer.read(str(path), existing)
+    finally:
+        forget_workbooks()  # the rest of the import holds the entries, not the cells
     return SourceDocument(path, importer.code, result.entries, result.ignored, result.names,
                           result.notes, result.new_items)

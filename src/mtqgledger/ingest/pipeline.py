@@ -103,12 +103,13 @@ def import_files(ledger: Path, files: Sequence[Path], *, dry_run: bool = False,
                              progress or (lambda _label: None))
 
 
-def new_entries(documents: Sequence[SourceDocument], existing: Sequence[data.Directive],
+def new_entries(documents: Sequence[SourceDocument], books: Books,
                 ) -> tuple[dict[str, list[data.Transaction]], int]:
     """The documents' entries the books do not hold yet, by kind; and how many were dropped."""
     cited = {ref for document in documents for entry in document.entries
              if (ref := reference(entry)) is not None}
-    seen = known_keys(existing, among=cited)
+    # Books that cite none of them (a new month's vouchers) are not read through.
+    seen = known_keys(books.entries, among=cited) if books.may_cite(cited) else set()
     batches: dict[str, list[data.Transaction]] = {kind: [] for kind in TARGETS}
     duplicates = 0
     for number, document in enumerate(documents, start=1):
@@ -124,7 +125,7 @@ def _import_files(ledger: Path, files: Sequence[Path], dry_run: bool, options: d
                   step: Callable[[str], None]) -> ImportResult:
     step("đọc sổ (loading the books)")
     books = open_books(ledger)
-    existing = books.entries
+    existing = books.light_entries()
     try:
         importers = importers_for(books.catalogue, options)
     except ValueError as problem:
@@ -142,7 +143,7 @@ def _import_files(ledger: Path, files: Sequence[Path], dry_run: bool, options: d
             raise
     _one_note_per_new_item(documents)
     units = name_units(documents, books.catalogue.unit_registry)
-    batches, duplicates = new_entries(documents, existing)
+    batches, duplicates = new_entries(documents, books)
     new = [entry for batch in batches.values() for entry in batch]
     items = _Items(books, documents, units) if new else None
     catalogue = items.catalogue if items else books.catalogue

@@ -70,6 +70,12 @@ EXTENSION_CODE = "keo-dai"
 HANDOVER_CODE = "ban-giao"
 
 
+def cited_reference(meta: dict) -> str | None:
+    """The voucher or decision a transaction cites (its provenance), if any."""
+    cited = meta.get("voucher") or meta.get("decision")
+    return None if cited is None else str(cited)
+
+
 def adjustment(source: Line | str, target: Line | str, amount: int) -> list[Posting]:
     """Điều chỉnh: ``amount`` of plan moves from ``source`` to ``target``."""
     return [*CANCELLATION.postings(source, amount), *ALLOCATION.postings(target, amount)]

@@ -7,6 +7,7 @@ and "tiểu  dự án 2:" are the same words.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -17,6 +18,9 @@ _WORD = re.compile(r"[^\W_]+")
 _LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 
 
+# Header keywords are matched against the same few cells many times over (each importer's
+# identify() tries every row and column of the top of a sheet): fold each text once.
+@functools.lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """Fold text for matching: no accents, đ → d, lower case, single spaces.
 

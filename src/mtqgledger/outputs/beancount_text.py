@@ -22,6 +22,7 @@ from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.model.titles import ROOT_TITLES, line_title
 
 _SKIPPED_META = frozenset({"filename", "lineno", "__duplicate__"})
+_MEMO_SIZE = 4096  # texts kept per call of format_entries: the few that recur, not every voucher
 
 
 def quote(text: str) -> str:
@@ -41,32 +42,62 @@ def _value(value: object) -> str:
     raise TypeError(f"cannot write metadata value {value!r}")
 
 
-def _meta_lines(meta: dict | None) -> list[str]:
-    return [f"  {key}: {_value(value)}" for key, value in (meta or {}).items()
-            if value is not None and key not in _SKIPPED_META]
+def _meta_lines(meta: dict | None, memo: dict | None = None) -> list[str]:
+    lines = []
+    for key, value in (meta or {}).items():
+        if value is None or key in _SKIPPED_META:
+            continue
+        if type(value) is not str:
+            lines.append(f"  {key}: {_value(value)}")
+            continue
+        # Most texts (kinds, units, the file and sheet) repeat on every entry of an import.
+        line = memo.get((key, value)) if memo is not None else None
+        if line is None:
+            line = f"  {key}: {quote(value)}"
+            if memo is not None and len(memo) < _MEMO_SIZE:
+                memo[(key, value)] = line
+        lines.append(line)
+    return lines
 
 
-def format_transaction(entry: data.Transaction) -> str:
-    head = f"{entry.date} {entry.flag}"
-    if entry.payee:
-        head += f" {quote(entry.payee)}"
-    lines = [f"{head} {quote(entry.narration or '')}", *_meta_lines(entry.meta)]
-    width = max(len(posting.account) for posting in entry.postings)
-    for posting in entry.postings:
-        lines.append(f"  {posting.account.ljust(width)}  {_number(posting.units.number)} "
-                     f"{posting.units.currency}")
+class _Memo:
+    """The texts that recur in one call of format_entries (its first lines, its metadata),
+    a bounded number of each: not every voucher number."""
+
+    __slots__ = ("heads", "meta")
+
+    def __init__(self) -> None:
+        self.heads: dict[tuple, str] = {}
+        self.meta: dict[tuple[str, str], str] = {}
+
+
+def format_transaction(entry: data.Transaction, memo: _Memo | None = None) -> str:
+    if memo is None:
+        memo = _Memo()
+    head_key = (entry.date, entry.flag, entry.payee, entry.narration)
+    head = memo.heads.get(head_key)
+    if head is None:
+        head = f"{entry.date} {entry.flag}"
+        if entry.payee:
+            head += f" {quote(entry.payee)}"
+        head = f"{head} {quote(entry.narration or '')}"
+        if len(memo.heads) < _MEMO_SIZE:
+            memo.heads[head_key] = head
+    lines = [head, *_meta_lines(entry.meta, memo.meta)]
+    postings = entry.postings
+    width = max([len(posting.account) for posting in postings])
+    for posting in postings:
+        units = posting.units
+        # str() of a whole Decimal is its plain digits and much faster than format();
+        # format() is kept for exponents and fractions, which str() would show as 1E+3.
+        number = str(units.number)
+        if "E" in number or "." in number:
+            number = f"{units.number:f}"
+        lines.append(f"  {posting.account.ljust(width)}  {number:>20} {units.currency}")
         if posting.meta:  # a handover names each posting's unit
             lines += [f"  {line}" for line in _meta_lines(posting.meta)]
-    return "\n".join(lines) + "\n"
-
-
-def _number(number: Decimal) -> str:
-    # str() of a whole Decimal is its plain digits and much faster than format();
-    # format() is kept for exponents and fractions, which str() would show as 1E+3.
-    text = str(number)
-    if "E" in text or "." in text:
-        text = f"{number:f}"
-    return text.rjust(20)
+    lines.append("")
+    return "\n".join(lines)
 
 
 def format_open(entry: data.Open) -> str:
@@ -78,9 +109,10 @@ def format_open(entry: data.Open) -> str:
 def format_entries(entries: Iterable[data.Directive]) -> str:
     """The entries as Beancount text, separated by blank lines."""
     parts = []
+    memo = _Memo()
     for entry in entries:
         if isinstance(entry, data.Transaction):
-            parts.append(format_transaction(entry))
+            parts.append(format_transaction(entry, memo))
         elif isinstance(entry, data.Open):
             parts.append(format_open(entry))
         else:

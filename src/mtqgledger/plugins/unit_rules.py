@@ -57,10 +57,12 @@ def divided_lines(entries: Iterable[data.Directive]) -> set[Line]:
     for entry in entries:
         if not isinstance(entry, data.Transaction):
             continue
-        named = bool(unit_written(entry.meta)[0])
+        named = None  # whether the entry names a unit, asked only of allocations
         for posting in entry.postings:
             if posting.units.number >= 0 or not posting.account.startswith(ALLOCATED):
                 continue
+            if named is None:
+                named = bool(unit_written(entry.meta)[0])
             if named or (posting.meta and posting.meta.get(UNIT_KEY)):
                 with contextlib.suppress(AccountError):
                     if (parsed := parse_account(posting.account)) is not None:

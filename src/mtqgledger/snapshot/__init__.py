@@ -22,6 +22,7 @@ from beancount import loader
 from beancount.utils import encryption
 
 from mtqgledger.model.catalogue_files import env_files
+from mtqgledger.plugins import rule_state
 from mtqgledger.plugins.budget_rules import catalogue_files
 from mtqgledger.snapshot import store
 from mtqgledger.snapshot.delta import extend, loader_name, plain_books
@@ -59,9 +60,10 @@ class State(NamedTuple):
 class Loaded(NamedTuple):
     """Loaded books and how: FULL (Beancount's loader ran), SNAPSHOT (unchanged books read
     back), DELTA (the snapshot and the appended text); ``state`` lets :func:`extend_with`
-    start from them (None when they could not be kept)."""
+    start from them (None when they could not be kept). ``entries`` is None when they were
+    not asked for (``state.snapshot.entries`` reads them)."""
 
-    entries: list
+    entries: list | None
     errors: list
     options: dict
     how: str
@@ -90,6 +92,7 @@ def load_in_full(main: str) -> tuple[tuple[list, list, dict], Snapshot | None]:
     it loaded: what was read is then not known)."""
     started = time.time()
     before = parse_order(main, [])
+    rule_state.last_run([])  # forget any earlier run's state
     entries, errors, options = full_load(main)
     named = named_catalogues(main, options)
     catalogues = catalogue_states(named)
@@ -97,25 +100,30 @@ def load_in_full(main: str) -> tuple[tuple[list, list, dict], Snapshot | None]:
     if (after.files, after.globs) != (before.files, before.globs) or \
             any(_modified_since(name, started) for name in named):
         return (entries, errors, options), None
-    return (entries, errors, options), Snapshot(entries, errors, options, after, catalogues,
-                                                store.environment(),
-                                                plain_books(entries, options))
+    return (entries, errors, options), Snapshot(
+        errors, options, after, catalogues, store.environment(), plain_books(entries, options),
+        rule_state.last_run(entries), store.index_of(entries, after.index()), known=entries)
 
 
-def _loaded(snapshot: Snapshot, log: list[Appended], how: str) -> Loaded:
+def _loaded(snapshot: Snapshot, log: list[Appended], how: str, entries: bool) -> Loaded:
     # The loader's hash of the files' times and sizes: the same as a full load now would give.
     options = dict(snapshot.options)
     options["input_hash"] = loader.compute_input_hash(options.get("include", []))
-    return Loaded(snapshot.entries, snapshot.errors, options, how, State(snapshot, log))
+    return Loaded(snapshot.entries if entries else None, snapshot.errors, options, how,
+                  State(snapshot, log))
 
 
-def load_books(path: str | os.PathLike, *, full: bool = False) -> Loaded:
-    """The books whose main file is ``path``, as Beancount's loader would load them now."""
+def load_books(path: str | os.PathLike, *, full: bool = False, entries: bool = True) -> Loaded:
+    """The books whose main file is ``path``, as Beancount's loader would load them now
+    (``entries=False``: their entries only when asked for, from the state)."""
     with paused_gc():
-        return _load_books(path, full)
+        try:
+            return _load_books(path, full, entries)
+        except store.SnapshotLost:
+            return _load_books(path, True, entries)
 
 
-def _load_books(path: str | os.PathLike, full: bool) -> Loaded:
+def _load_books(path: str | os.PathLike, full: bool, entries: bool) -> Loaded:
     main = loader_name(path)
     if encryption.is_encrypted_file(main):
         return Loaded(*loader.load_file(main), FULL)
@@ -127,8 +135,10 @@ def _load_books(path: str | os.PathLike, full: bool) -> Loaded:
             if extended is not None:
                 current, record = extended
                 if record is None:
-                    return _loaded(current, log, SNAPSHOT)
-                return _loaded(*store.append(main, current, record, log), DELTA)
+                    return _loaded(current, log, SNAPSHOT, entries)
+                if entries:
+                    current.entries  # noqa: B018 - read before logging: a new base may need them
+                return _loaded(*store.append(main, current, record, log), DELTA, entries)
     loaded, snapshot = load_in_full(main)
     if snapshot is None:
         return Loaded(*loaded, FULL)
@@ -149,8 +159,7 @@ def extend_with(path: str | os.PathLike, state: State | None, overlay: Overlay,
     if extended is None:
         return None
     current, record = extended
-    return Loaded(current.entries, current.errors, current.options, DELTA), (current, record,
-                                                                            log)
+    return Loaded(None, current.errors, current.options, DELTA), (current, record, log)
 
 
 def keep(path: str | os.PathLike, pending: object) -> None:

@@ -8,10 +8,11 @@ appended text and the books cannot change anything else. :func:`extend` proves
 that or returns None, and the caller loads in full. It returns None when:
 
 * the snapshot has errors, or its parse order is unknown;
-* a file was edited, shortened, removed or renamed, a file's old text did not
-  end with a newline or used pushtag / pushmeta, an include pattern matches
-  other files than before, or the environment (versions, ``MTQG_CATALOGUE``)
-  changed;
+* a file was edited, shortened, removed or renamed; a file's old text did not
+  end with a newline, used pushtag / pushmeta or set options (they apply to the
+  file's later text: the main file's appended text is always loaded in full); an
+  include pattern matches other files than before; or the environment (versions,
+  ``MTQG_CATALOGUE``) changed;
 * the books run plugins other than the budget rules, process documents, or
   hold pad or balance directives (their results depend on the whole history);
 * the appended text sets options or plugins, includes files, has a parse or
@@ -19,9 +20,9 @@ that or returns None, and the caller loads in full. It returns None when:
   cost or a price, or writes a number with a precision the books never had;
 * Beancount's validations fail on the new entries.
 
-The budget rules run on the lines the new entries touch (rules.py), or on
-everything when a catalogue file changed or the books already have warnings;
-their errors are the result's errors, exactly as a full load reports them.
+The budget rules go on from their state after the snapshot's entries when the
+new entries all come after those, else run over everything (rules.py); their
+errors are the result's errors, exactly as a full load reports them.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ import copy
 import heapq
 import io
 import os
-from dataclasses import replace
 
 from beancount.core import data
 from beancount.ops import validation
@@ -42,13 +42,18 @@ from mtqgledger.snapshot.sources import (
     FileState,
     Overlay,
     Sources,
-    appended_text,
     catalogue_states,
     globs_unchanged,
-    read_bytes,
-    state_of,
+    growth,
 )
-from mtqgledger.snapshot.store import Appended, Snapshot, entry_order, merged
+from mtqgledger.snapshot.store import (
+    Appended,
+    Snapshot,
+    entry_order,
+    index_of,
+    merged,
+    with_entries,
+)
 
 # What appended text may hold: directives whose checks look at the entry itself
 # (and at the accounts' open directives), never at the rest of the history.
@@ -76,16 +81,12 @@ def _changed_files(sources: Sources, overlay: Overlay | None,
     appended = []
     states = dict(sources.files)
     for name, before in sources.files.items():
-        contents = read_bytes(name, overlay)
-        if contents is None:
+        found = growth(name, before, overlay)
+        if found is None:
             return None
-        if len(contents) == before.size and state_of(contents).sha256 == before.sha256:
-            continue
-        text = appended_text(before, contents)
-        if text is None:
-            return None
-        appended.append((name, before.lines + 1, text))
-        states[name] = state_of(contents)
+        text, states[name] = found
+        if text:
+            appended.append((name, before.lines + 1, text))
     return appended, states
 
 
@@ -131,13 +132,31 @@ def _display_context(before: object, chunks: list[tuple[str, object]], main: str
     return result
 
 
-def _validation_errors(entries: list, added: list, options: dict) -> list:
-    """Beancount's validations of the new entries, against the books' other directives."""
-    structure = [entry for entry in entries if not isinstance(entry, data.Transaction)]
-    key = data.entry_sortkey
+def _validation_errors(structure: list, added: list, options: dict) -> list:
+    """Beancount's validations of the new entries, against the books' other directives
+    (``structure``, the new ones among them)."""
     checked = list(heapq.merge(structure, [entry for entry in added
-                                           if isinstance(entry, data.Transaction)], key=key))
+                                           if isinstance(entry, data.Transaction)],
+                               key=data.entry_sortkey))
     return [error for check in validation.VALIDATIONS for error in check(checked, options)]
+
+
+def _booked(snapshot: Snapshot, appended: list[tuple[str, int, bytes]], main: str,
+            sources: Sources) -> tuple[list, object] | None:
+    """The appended text's entries, booked and in the loader's order, and the books' display
+    context with them; None if the text may not be appended so."""
+    parsed = [(name, _parse(name, first, text)) for name, first, text in appended]
+    if any(result is None for _, result in parsed):
+        return None
+    added = [entry for _, (entries, _) in parsed for entry in entries]
+    added.sort(key=entry_order(sources.index()))  # as the loader sorts them
+    booked, booking_errors = booking.book(added, snapshot.options)
+    if booking_errors:
+        return None
+    dcontext = _display_context(snapshot.options["dcontext"],
+                                [(name, result[1]) for name, result in parsed], main,
+                                snapshot.options.get("display_precision", {}))
+    return None if dcontext is None else (booked, dcontext)
 
 
 def extend(snapshot: Snapshot, main: str, catalogue_files: list[str],
@@ -157,37 +176,29 @@ def extend(snapshot: Snapshot, main: str, catalogue_files: list[str],
     catalogues = catalogue_states(catalogue_files, overlay)
     if not appended and catalogues == snapshot.catalogues:
         return snapshot, None
-    parsed = [(name, _parse(name, first, text)) for name, first, text in appended]
-    if any(result is None for _, result in parsed):
-        return None
     sources = Sources(states, snapshot.sources.globs, True)
-    index = sources.index()
-    added = [entry for _, (entries, _) in parsed for entry in entries]
-    added.sort(key=entry_order(index))
-    booked, booking_errors = booking.book(added, snapshot.options)
-    if booking_errors:
+    order = sources.index()
+    made = _booked(snapshot, appended, main, sources)
+    if made is None:
         return None
-    options = dict(snapshot.options)
-    dcontext = _display_context(options["dcontext"], [(name, result[1]) for name, result in
-                                                      parsed], main,
-                                options.get("display_precision", {}))
-    if dcontext is None:
+    booked, dcontext = made
+    options = {**snapshot.options, "dcontext": dcontext}
+    index = index_of(booked, order, snapshot.index)
+    if _validation_errors(index.structure, booked, options):
         return None
-    options["dcontext"] = dcontext
-    entries = merged(snapshot.entries, booked, index)
-    if _validation_errors(entries, booked, options):
-        return None
-    checked = rules_on(entries, booked, options, overlay,
-                       everything=catalogues != snapshot.catalogues
-                       or bool(options.get(WARNINGS_OPTION)))
+    at_the_end = snapshot.index.last is None or not booked or \
+        entry_order(order)(booked[0]) > snapshot.index.last
+    checked = rules_on(lambda: merged(snapshot.entries, booked, order), booked, options,
+                       overlay, snapshot.rule_state,
+                       resume=at_the_end and catalogues == snapshot.catalogues)
     if checked is None:
         return None
-    errors, warnings = checked
+    errors, warnings, rule_state = checked
     if warnings is not None:
         options[WARNINGS_OPTION] = warnings
-    record = Appended(booked, errors, sources, catalogues, dcontext, warnings)
-    return replace(snapshot, entries=entries, errors=errors, options=options, sources=sources,
-                   catalogues=catalogues, logged=snapshot.logged + len(booked)), record
+    record = Appended(booked, errors, sources, catalogues, dcontext, warnings, rule_state)
+    return with_entries(snapshot, booked, order, index, errors=errors, options=options,
+                        sources=sources, catalogues=catalogues, rule_state=rule_state), record
 
 
 def loader_name(path: str | os.PathLike) -> str:

@@ -33,8 +33,9 @@ class FileState:
     sha256: str
     lines: int  # newlines in the file: the appended text starts on line lines + 1
     ends_with_newline: bool
-    # pushtag / pushmeta carry state over a file's end into appended text
-    pushes: bool
+    # pushtag / pushmeta carry state over a file's end into appended text, and a file's
+    # options apply to its later text (account root names, display precision)
+    carries_state: bool
 
 
 def read_bytes(path: str, overlay: Overlay | None = None) -> bytes | None:
@@ -48,19 +49,56 @@ def read_bytes(path: str, overlay: Overlay | None = None) -> bytes | None:
         return None
 
 
+def _carries_state(text: bytes) -> bool:
+    # Byte searches, not a regular expression: the files are tens of megabytes.
+    return b"pushtag" in text or b"pushmeta" in text or text.startswith(b"option") or \
+        b"\noption" in text
+
+
 def state_of(contents: bytes) -> FileState:
     return FileState(len(contents), hashlib.sha256(contents).hexdigest(), contents.count(b"\n"),
-                     contents.endswith(b"\n") or not contents,
-                     b"pushtag" in contents or b"pushmeta" in contents)
+                     contents.endswith(b"\n") or not contents, _carries_state(contents))
 
 
-def appended_text(before: FileState, contents: bytes) -> bytes | None:
-    """The text appended to a file since ``before``; None if it was changed otherwise."""
-    if len(contents) < before.size or not before.ends_with_newline or before.pushes:
+# States of files on disk this process has hashed, by (path, size, modification time): an
+# import reads the books, then checks them with its new text, in seconds.
+_HASHED: dict[tuple[str, int, int], FileState] = {}
+
+
+def growth(name: str, before: FileState, overlay: Overlay | None = None,
+           ) -> tuple[bytes, FileState] | None:
+    """The text appended to a file since ``before`` (empty if unchanged) and its state now;
+    None if it was changed otherwise or cannot be read."""
+    key = None
+    if overlay is None or name not in overlay:
+        try:
+            status = os.stat(name)
+        except OSError:
+            return None
+        key = (name, status.st_size, status.st_mtime_ns)
+        if _HASHED.get(key) == before:
+            return b"", before
+    contents = read_bytes(name, overlay)
+    if contents is None or len(contents) < before.size:
         return None
-    if hashlib.sha256(contents[:before.size]).hexdigest() != before.sha256:
+    found = _grown(before, contents)
+    if found is not None and key is not None:
+        _HASHED[key] = found[1]
+    return found
+
+
+def _grown(before: FileState, contents: bytes) -> tuple[bytes, FileState] | None:
+    hasher = hashlib.sha256(memoryview(contents)[:before.size])
+    if hasher.hexdigest() != before.sha256:
         return None
-    return contents[before.size:]
+    text = contents[before.size:]
+    if not text:
+        return b"", before
+    if not before.ends_with_newline or before.carries_state:
+        return None
+    hasher.update(text)
+    return text, FileState(len(contents), hasher.hexdigest(), before.lines + text.count(b"\n"),
+                           contents.endswith(b"\n"), _carries_state(text))
 
 
 @dataclass(frozen=True)

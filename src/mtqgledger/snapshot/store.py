@@ -15,23 +15,28 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import beancount
+from beancount.core import data
 
 from mtqgledger import __version__
 from mtqgledger.books_cache import cache_dir
 from mtqgledger.files import write_atomically
 from mtqgledger.model.catalogue_files import ENV_VAR
+from mtqgledger.model.postings import cited_reference
 from mtqgledger.plugins.budget_rules import WARNINGS_OPTION
+from mtqgledger.plugins.rule_state import RuleState
 from mtqgledger.snapshot.sources import Sources
 
-SNAPSHOT_FORMAT = 1  # raised whenever what is kept changes shape or meaning
+SNAPSHOT_FORMAT = 3  # raised whenever what is kept changes shape or meaning
 NEW_BASE_SHARE = 5  # a new base once the log holds more than base / NEW_BASE_SHARE entries
 BULK_MERGE = 2_000  # above this many new entries one sort beats inserting each
 
@@ -43,19 +48,62 @@ def environment() -> dict:
             "beancount": beancount.__version__, "env": os.environ.get(ENV_VAR, "")}
 
 
+@dataclass(frozen=True)
+class Index:
+    """What an import asks of the books, kept apart from their transactions so that it
+    can be read without them."""
+
+    structure: list  # every directive that is not a transaction, in the books' order
+    extended: list  # the transactions posting to an extended segment (…:K<year>), in order
+    references: frozenset[str]  # the vouchers and decisions the transactions cite
+    last: tuple | None  # entry_order key of the last entry
+    count: int  # entries
+
+
+def index_of(entries: list, order: dict[str, int], before: Index | None = None) -> Index:
+    """The index of ``entries`` (in the books' order), or of ``before``'s books with them."""
+    structure = [entry for entry in entries if not isinstance(entry, data.Transaction)]
+    extended = [entry for entry in entries if isinstance(entry, data.Transaction)
+                and any(":K" in posting.account for posting in entry.postings)]
+    references = {cited for entry in entries if isinstance(entry, data.Transaction)
+                  and (cited := cited_reference(entry.meta)) is not None}
+    last = entry_order(order)(entries[-1]) if entries else None
+    if before is None:
+        return Index(structure, extended, frozenset(references), last, len(entries))
+    return Index(merged(before.structure, structure, order),
+                 merged(before.extended, extended, order), before.references | references,
+                 max(filter(None, (before.last, last)), default=None),
+                 before.count + len(entries))
+
+
 @dataclass
 class Snapshot:
-    """Loaded books and the inputs they were loaded from."""
+    """Loaded books and the inputs they were loaded from. The entries are read (and the
+    log's merged in) only when asked for: an import needs the index and the state."""
 
-    entries: list
     errors: list
     options: dict
     sources: Sources
     catalogues: dict[str, str | None]  # catalogue file -> SHA-256 (rules read them)
     environment: dict
     plain: bool  # delta.plain_books: a load that is the sum of its entries' loads
+    rule_state: RuleState | None  # the budget rules' state before the last day's end
+    index: Index
     base_id: str = field(default_factory=lambda: secrets.token_hex(8))
     logged: int = 0  # entries in the log on top of the base
+    # The entries, or how to get them (not kept in the snapshot's head)
+    known: list | None = field(default=None, compare=False, repr=False)
+    make: Callable[[], list] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def entries(self) -> list:
+        if self.known is None:
+            self.known = self.make() if self.make is not None else []
+            self.make = None
+        return self.known
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "known": None, "make": None}
 
 
 @dataclass(frozen=True)
@@ -68,14 +116,16 @@ class Appended:
     catalogues: dict[str, str | None]
     dcontext: object
     warnings: list | None  # the rules' warnings of the new state (WARNINGS_OPTION), or None
+    rule_state: RuleState | None
 
 
-def _paths(ledger: str) -> tuple[Path, Path] | None:
+def _paths(ledger: str) -> tuple[Path, Path, Path] | None:
+    """The snapshot's head, its entries, and the log."""
     folder = cache_dir()
     if folder is None:
         return None
     key = hashlib.sha256(ledger.encode()).hexdigest()[:32]
-    return folder / f"{key}.books", folder / f"{key}.appended"
+    return folder / f"{key}.books", folder / f"{key}.entries", folder / f"{key}.appended"
 
 
 def _dump(path: Path, value: object) -> None:
@@ -101,40 +151,55 @@ def write_base(ledger: str, snapshot: Snapshot) -> None:
     if paths is None:
         return
     snapshot.logged = 0
+    _dump(paths[1], (snapshot.base_id, snapshot.entries))
     _dump(paths[0], snapshot)
-    _dump(paths[1], (snapshot.base_id, []))
+    _dump(paths[2], (snapshot.base_id, []))
 
 
 def append(ledger: str, snapshot: Snapshot, record: Appended, log: list[Appended],
            ) -> tuple[Snapshot, list[Appended]]:
     """Log ``record`` (which made ``snapshot``) after ``log``, the log of the snapshot's base;
-    a log grown past a fifth of the base makes a new base instead. Returns the snapshot and
-    log as kept."""
-    if snapshot.logged * NEW_BASE_SHARE > len(snapshot.entries):
+    a log grown past a fifth of the base makes a new base instead, when the entries are in
+    memory already. Returns the snapshot and log as kept."""
+    if snapshot.logged * NEW_BASE_SHARE > snapshot.index.count and snapshot.known is not None:
         snapshot = replace(snapshot, base_id=secrets.token_hex(8))
         write_base(ledger, snapshot)
         return snapshot, []
     paths = _paths(ledger)
     if paths is not None:
-        _dump(paths[1], (snapshot.base_id, [*log, record]))
+        _dump(paths[2], (snapshot.base_id, [*log, record]))
     return snapshot, [*log, record]
 
 
 def read(ledger: str) -> tuple[Snapshot, list[Appended]] | None:
-    """The latest snapshot of the books at ``ledger`` and the log it was rebuilt from."""
+    """The latest snapshot of the books at ``ledger`` and the log it was rebuilt from (its
+    entries are read when first asked for)."""
     paths = _paths(ledger)
     if paths is None:
         return None
     base = _read(paths[0])
     if not isinstance(base, Snapshot) or base.environment != environment():
         return None
-    stored = _read(paths[1])
+    base.make = functools.partial(_base_entries, paths[1], base.base_id)
+    stored = _read(paths[2])
     log: list[Appended] = []
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == base.base_id:
         log = stored[1]
     for record in log:
         base = applied(base, record)
     return base, log
+
+
+def _base_entries(path: Path, base_id: str) -> list:
+    stored = _read(path)
+    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == base_id):
+        raise SnapshotLost(path)
+    return stored[1]
+
+
+class SnapshotLost(Exception):
+    """A snapshot's entries went missing after its head was read (another process wrote a
+    new base meanwhile): load in full."""
 
 
 def entry_order(index: dict[str, int]):
@@ -170,7 +235,16 @@ def applied(snapshot: Snapshot, record: Appended) -> Snapshot:
         options.pop(WARNINGS_OPTION, None)
     else:
         options[WARNINGS_OPTION] = record.warnings
-    return replace(snapshot, entries=merged(snapshot.entries, record.entries,
-                                            record.sources.index()),
-                   errors=record.errors, options=options, sources=record.sources,
-                   catalogues=record.catalogues, logged=snapshot.logged + len(record.entries))
+    order = record.sources.index()
+    return with_entries(snapshot, record.entries, order, None, errors=record.errors,
+                        options=options, sources=record.sources, catalogues=record.catalogues,
+                        rule_state=record.rule_state)
+
+
+def with_entries(snapshot: Snapshot, added: list, order: dict[str, int], index: Index | None,
+                 **changes) -> Snapshot:
+    """The snapshot with ``added`` (booked, in the books' order) among its entries, merged
+    in when they are asked for (``index``: of the result, if known)."""
+    return replace(snapshot, index=index or index_of(added, order, snapshot.index),
+                   logged=snapshot.logged + len(added), known=None,
+                   make=lambda: merged(snapshot.entries, added, order), **changes)
