@@ -17,6 +17,7 @@ import hashlib
 import os
 import pickle
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,20 +53,44 @@ def cache_dir() -> Path | None:
 _INCLUDE = re.compile(rb'^include\s+"([^"]*)"', re.MULTILINE)
 
 
-def _file_state(path: str) -> tuple[str | None, dict[str, list[str]]]:
-    """A file's SHA-256 and, for each include pattern in it, the files it matches now."""
+# SHA-256 of files this process has read, by (path, size, modification time): a command
+# checks the same books' files more than once (the snapshot, then the movement table).
+# A file changed in the last seconds may change again within the clock's resolution with
+# the same size and time: it is hashed every time (as git treats "racily clean" files).
+_HASHED: dict[tuple[str, int, int], tuple[str, list[bytes]]] = {}
+_RACY_NS = 3_000_000_000
+
+
+def hashed(path: str) -> tuple[str, list[bytes]] | None:
+    """A file's SHA-256 and its include patterns; None if it cannot be read."""
     try:
+        status = os.stat(path)
+        key = (path, status.st_size, status.st_mtime_ns)
+        if key in _HASHED:
+            return _HASHED[key]
         with open(path, "rb") as handle:
             contents = handle.read()
     except OSError:
+        return None
+    # Most files (one per plan year) include nothing: skip the regex over them.
+    patterns = _INCLUDE.findall(contents) if b"include" in contents else []
+    found = (hashlib.sha256(contents).hexdigest(), patterns)
+    if status.st_mtime_ns < time.time_ns() - _RACY_NS:
+        _HASHED[key] = found
+    return found
+
+
+def _file_state(path: str) -> tuple[str | None, dict[str, list[str]]]:
+    """A file's SHA-256 and, for each include pattern in it, the files it matches now."""
+    found = hashed(path)
+    if found is None:
         return None, {}
     folder = os.path.dirname(path)
     matches = {}
-    # Most files (one per plan year) include nothing: skip the regex over them.
-    for pattern in _INCLUDE.findall(contents) if b"include" in contents else ():
+    for pattern in found[1]:
         full = os.path.join(folder, pattern.decode("utf-8", "replace"))
         matches[full] = sorted(glob.glob(full))
-    return hashlib.sha256(contents).hexdigest(), matches
+    return found[0], matches
 
 
 def _fingerprint(files: list[str]) -> dict:

@@ -20,6 +20,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from mtqgledger.books_cache import hashed
+
 _INCLUDE = re.compile(rb'^include\s+"([^"]*)"', re.MULTILINE)
 
 Overlay = Mapping[str, bytes]  # path -> contents to use instead of the file on disk
@@ -60,31 +62,22 @@ def state_of(contents: bytes) -> FileState:
                      contents.endswith(b"\n") or not contents, _carries_state(contents))
 
 
-# States of files on disk this process has hashed, by (path, size, modification time): an
-# import reads the books, then checks them with its new text, in seconds.
-_HASHED: dict[tuple[str, int, int], FileState] = {}
-
-
 def growth(name: str, before: FileState, overlay: Overlay | None = None,
            ) -> tuple[bytes, FileState] | None:
     """The text appended to a file since ``before`` (empty if unchanged) and its state now;
     None if it was changed otherwise or cannot be read."""
-    key = None
     if overlay is None or name not in overlay:
         try:
-            status = os.stat(name)
+            unchanged = os.stat(name).st_size == before.size
         except OSError:
             return None
-        key = (name, status.st_size, status.st_mtime_ns)
-        if _HASHED.get(key) == before:
-            return b"", before
+        if unchanged:  # hashed once per process (books_cache.hashed)
+            found = hashed(name)
+            return (b"", before) if found is not None and found[0] == before.sha256 else None
     contents = read_bytes(name, overlay)
     if contents is None or len(contents) < before.size:
         return None
-    found = _grown(before, contents)
-    if found is not None and key is not None:
-        _HASHED[key] = found[1]
-    return found
+    return _grown(before, contents)
 
 
 def _grown(before: FileState, contents: bytes) -> tuple[bytes, FileState] | None:

@@ -18,7 +18,6 @@ import contextlib
 import functools
 import hashlib
 import os
-import pickle
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -34,6 +33,7 @@ from mtqgledger.model.catalogue_files import ENV_VAR
 from mtqgledger.model.postings import cited_reference
 from mtqgledger.plugins.budget_rules import WARNINGS_OPTION
 from mtqgledger.plugins.rule_state import RuleState
+from mtqgledger.snapshot import codec
 from mtqgledger.snapshot.sources import Sources
 
 SNAPSHOT_FORMAT = 3  # raised whenever what is kept changes shape or meaning
@@ -131,7 +131,7 @@ def _paths(ledger: str) -> tuple[Path, Path, Path] | None:
 def _dump(path: Path, value: object) -> None:
     def write(target: Path) -> None:
         with open(target, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            codec.dump(value, handle)
 
     with contextlib.suppress(OSError):
         write_atomically(path, write)
@@ -140,7 +140,7 @@ def _dump(path: Path, value: object) -> None:
 def _read(path: Path) -> object | None:
     try:
         with open(path, "rb") as handle:
-            return pickle.load(handle)
+            return codec.load(handle)
     except Exception:  # missing or damaged: no shortcut
         return None
 
