@@ -127,21 +127,19 @@ def made_earlier(folder: Path) -> None:
 
 
 def restore_books(book: Book, pristine: dict[str, str]) -> str:
-    """Every file back as the books were made, new ones gone, MTQG_CATALOGUE unset: books
-    without errors again, so that the changes after it meet the fast path."""
+    """Books as made a minute ago, MTQG_CATALOGUE unset: no errors, for the fast path."""
     for path in book.folder.rglob("*"):
-        name = path.relative_to(book.folder).as_posix()
-        if path.is_file() and name not in pristine:
+        if path.is_file() and path.relative_to(book.folder).as_posix() not in pristine:
             path.unlink()
     for name, text in pristine.items():
         book.write(name, text)
     os.environ.pop("MTQG_CATALOGUE", None)
+    made_earlier(book.folder)
     return "all files as made"
 
 
 def _next_kind(rng: random.Random, forced: list[str], left: int, clean: bool) -> str:
-    """Forced kinds spread over the steps; imports often, so that the fast path is met;
-    books put back now and then once they have errors (which mean full loads)."""
+    """Forced kinds spread out; imports often; books with errors (full loads) restored."""
     if forced and (len(forced) >= left or rng.random() < len(forced) / left):
         return forced.pop()
     if not clean and rng.random() < 0.4:
@@ -179,8 +177,7 @@ def run_case(folder: Path, seed: object, steps: int, forced: list[str] = (),
         got = load_books(main)
         want = full_load(main)
         again = load_books(main)
-        difference = _labelled("changed", got, want) or _labelled("unchanged again", again,
-                                                                   want)
+        difference = _labelled("changed", got, want) or _labelled("same", again, want)
         done.append(Step(number, kind, detail, clean, got.how, again.how, difference))
     return done
 
@@ -199,18 +196,13 @@ def test_random_changes_load_as_a_full_load_does(tmp_path: Path, seed: int) -> N
     for step in steps:
         assert step.difference is None, step.describe(seed)
     assert set(forced) <= {step.kind for step in steps}
-
-
-def test_every_kind_of_change_is_forced_into_a_seed() -> None:
-    forced = [kind for seed in SEEDS for kind in sorted(CHANGES)[seed::len(SEEDS)]]
-    assert sorted(forced) == sorted(CHANGES)
-    assert len(CHANGES) >= 20
+    assert sorted(kind for one in SEEDS for kind in sorted(CHANGES)[one::len(SEEDS)]) == \
+        sorted(CHANGES)
 
 
 def _books(tmp_path: Path, name: str, transactions: int = 240,
            warn: str = "") -> tuple[Book, Path]:
-    """Error-free books (with ``warn=`` rules on the plugin line), loaded once in full and
-    then read back from their snapshot."""
+    """Error-free books (``warn`` on the plugin line), loaded in full, then from a snapshot."""
     book = Book(tmp_path / "books", random.Random(name), transactions)
     if warn:
         book.write(MAIN_FILE, book.read(MAIN_FILE).replace("units.toml", f"units.toml; {warn}"))
@@ -231,9 +223,8 @@ def _appended(main: Path, difference_only: bool = False, target: str = "") -> st
     appended, want, again = load_books(main), full_load(main), load_books(main)
     found = first_difference(appended, want) or first_difference(again, want)
     first = "full" if target == MAIN_FILE else "delta"
-    if found or difference_only or (appended.how, again.how) == (first, "snapshot"):
-        return found
-    return f"loaded {appended.how!r} then {again.how!r}"
+    expected = (appended.how, again.how) == (first, "snapshot")
+    return found if found or difference_only or expected else f"{appended.how}, {again.how}"
 
 
 def test_the_fast_path_is_taken(tmp_path: Path) -> None:
@@ -364,10 +355,19 @@ def test_options_earlier_in_a_file_apply_to_its_appended_text(tmp_path: Path,
     assert _appended(main, difference_only=True) is None
 
 
-def _changed(load: tuple, entries: list | None = None, errors: list | None = None,
-             **options: object) -> tuple:
-    return (load[0] if entries is None else entries, load[1] if errors is None else errors,
-            {**load[2], **options})
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: in one process (Fava, mtqg serve) books_cache.hashed keeps file hashes by (path, "
+    "size, mtime_ns): a file edited keeping its size and mtime (os.utime, touch -r, cp -p, "
+    "tar) loads as the stale 'snapshot'; st_ctime_ns (utime cannot set it) in the key, as in "
+    "git's index, would see it. bench/equivalence.py --seed 0 --case 63 (edit_middle digit)"))
+def test_an_edit_keeping_the_files_size_and_time_is_seen(tmp_path: Path) -> None:
+    _, main = _books(tmp_path, "same size", transactions=60)
+    path = tmp_path / "books" / TREASURY
+    stat, text = path.stat(), path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Thanh toán", "Thanh toàn", 1), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert first_difference(load_books(main), full_load(main)) is None
 
 
 def test_the_comparison_sees_every_kind_of_difference(tmp_path: Path) -> None:
@@ -376,7 +376,7 @@ def test_the_comparison_sees_every_kind_of_difference(tmp_path: Path) -> None:
     book.write(TREASURY, book.valid_text(1).replace("VND", "USD", 1), "a")  # an error
     main = tmp_path / "books" / MAIN_FILE
     load = full_load(main)
-    entries, errors = load[0], load[1]
+    entries, errors, same = load
     assert errors and first_difference(load, full_load(main)) is None
     moved = entries[-1]._replace(meta={**entries[-1].meta, "lineno": 1})
     posting = entries[-1].postings[0]
@@ -384,16 +384,16 @@ def test_the_comparison_sees_every_kind_of_difference(tmp_path: Path) -> None:
         number=posting.units.number.quantize(Decimal("0.1")))), *entries[-1].postings[1:]])
     dcontext = copy.deepcopy(load[2]["dcontext"])
     dcontext.update(Decimal("1.25"), "USD")
-    warned = load[2].get("mtqg_warnings", [])
     differing = {
-        "entry": _changed(load, [*entries[:-1], moved]),
-        "entries": _changed(load, entries[:-1]),
-        "exponent": _changed(load, [*entries[:-1], exponent]),
-        "error": _changed(load, errors=errors[:-1]),
-        "title": _changed(load, title="other"),
-        "dcontext": _changed(load, dcontext=dcontext),
-        "warnings": _changed(load, mtqg_warnings=[*warned, errors[0]]),
-        "key": _changed(load, new_option=datetime.date.today()),
+        "entry": ([*entries[:-1], moved], errors, same),
+        "entries": (entries[:-1], errors, same),
+        "exponent": ([*entries[:-1], exponent], errors, same),
+        "error": (entries, errors[:-1], same),
+        "title": (entries, errors, {**same, "title": "other"}),
+        "dcontext": (entries, errors, {**same, "dcontext": dcontext}),
+        "warnings": (entries, errors, {**same, "mtqg_warnings": [
+            *same.get("mtqg_warnings", []), errors[0]]}),
+        "key": (entries, errors, {**same, "new_option": datetime.date.today()}),
     }
     found = {what: first_difference(changed, load) for what, changed in differing.items()}
     assert all(found.values()), {what: found for what, found in found.items() if not found}

@@ -36,7 +36,7 @@ from mtqgledger.plugins.rule_state import RuleState
 from mtqgledger.snapshot import codec
 from mtqgledger.snapshot.sources import Sources
 
-SNAPSHOT_FORMAT = 3  # raised whenever what is kept changes shape or meaning
+SNAPSHOT_FORMAT = 4  # raised whenever what is kept changes shape or meaning
 NEW_BASE_SHARE = 5  # a new base once the log holds more than base / NEW_BASE_SHARE entries
 BULK_MERGE = 2_000  # above this many new entries one sort beats inserting each
 
@@ -151,7 +151,7 @@ def write_base(ledger: str, snapshot: Snapshot) -> None:
     if paths is None:
         return
     snapshot.logged = 0
-    _dump(paths[1], (snapshot.base_id, snapshot.entries))
+    _dump(paths[1], (snapshot.base_id, codec.encoded(snapshot.entries)))
     _dump(paths[0], snapshot)
     _dump(paths[2], (snapshot.base_id, []))
 
@@ -194,7 +194,7 @@ def _base_entries(path: Path, base_id: str) -> list:
     stored = _read(path)
     if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == base_id):
         raise SnapshotLost(path)
-    return stored[1]
+    return codec.decoded(stored[1])
 
 
 class SnapshotLost(Exception):
