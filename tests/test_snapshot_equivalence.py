@@ -355,11 +355,6 @@ def test_options_earlier_in_a_file_apply_to_its_appended_text(tmp_path: Path,
     assert _appended(main, difference_only=True) is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: in one process (Fava, mtqg serve) books_cache.hashed keeps file hashes by (path, "
-    "size, mtime_ns): a file edited keeping its size and mtime (os.utime, touch -r, cp -p, "
-    "tar) loads as the stale 'snapshot'; st_ctime_ns (utime cannot set it) in the key, as in "
-    "git's index, would see it. bench/equivalence.py --seed 0 --case 63 (edit_middle digit)"))
 def test_an_edit_keeping_the_files_size_and_time_is_seen(tmp_path: Path) -> None:
     _, main = _books(tmp_path, "same size", transactions=60)
     path = tmp_path / "books" / TREASURY

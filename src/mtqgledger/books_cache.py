@@ -53,11 +53,13 @@ def cache_dir() -> Path | None:
 _INCLUDE = re.compile(rb'^include\s+"([^"]*)"', re.MULTILINE)
 
 
-# SHA-256 of files this process has read, by (path, size, modification time): a command
-# checks the same books' files more than once (the snapshot, then the movement table).
-# A file changed in the last seconds may change again within the clock's resolution with
-# the same size and time: it is hashed every time (as git treats "racily clean" files).
-_HASHED: dict[tuple[str, int, int], tuple[str, list[bytes]]] = {}
+# SHA-256 of files this process has read, by path, size, inode and times: a command checks
+# the same books' files more than once (the snapshot, then the movement table). The change
+# time is in the key because no program can set it (an edit that puts the modification time
+# back still changes it). A file changed in the last seconds may change again within the
+# clock's resolution with the same size and times: it is hashed every time (as git treats
+# "racily clean" files).
+_HASHED: dict[tuple, tuple[str, list[bytes]]] = {}
 _RACY_NS = 3_000_000_000
 
 
@@ -65,7 +67,7 @@ def hashed(path: str) -> tuple[str, list[bytes]] | None:
     """A file's SHA-256 and its include patterns; None if it cannot be read."""
     try:
         status = os.stat(path)
-        key = (path, status.st_size, status.st_mtime_ns)
+        key = (path, status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
         if key in _HASHED:
             return _HASHED[key]
         with open(path, "rb") as handle:
@@ -75,7 +77,7 @@ def hashed(path: str) -> tuple[str, list[bytes]] | None:
     # Most files (one per plan year) include nothing: skip the regex over them.
     patterns = _INCLUDE.findall(contents) if b"include" in contents else []
     found = (hashlib.sha256(contents).hexdigest(), patterns)
-    if status.st_mtime_ns < time.time_ns() - _RACY_NS:
+    if max(status.st_mtime_ns, status.st_ctime_ns) < time.time_ns() - _RACY_NS:
         _HASHED[key] = found
     return found
 
