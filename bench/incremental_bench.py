@@ -12,7 +12,8 @@ and peak RSS (run.measure):
 - `mtqg check` (the first load: full, writes the snapshot), and `mtqg check --full`;
 - `mtqg import` of a monthly statement of ROWS rows into the books (snapshot present);
 - `mtqg report disbursement` cold (empty cache: no snapshot, no table) and warm;
-- `mtqg serve` on unchanged books: start to the disbursement page answered;
+- `mtqg serve` on unchanged books: start to the disbursement page answered (the address
+  `mtqg serve` prints);
 - the first page after an import into the served books (Fava reloads);
 and rewrites the section "Everyday steps on province-size books" of RESULTS.md.
 """
@@ -71,43 +72,45 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def page_answered(root: str, started: float, process: subprocess.Popen,
+def page_answered(url: str, started: float, process: subprocess.Popen,
                   timeout: float = 900) -> float:
-    """Seconds from ``started`` until the disbursement page answers 200 (Fava's front page
-    first: it redirects to the books' own address)."""
+    """Seconds from ``started`` until ``url`` answers 200."""
     while time.perf_counter() - started < timeout:
         if process.poll() is not None:
             raise SystemExit(f"mtqg serve ended (exit {process.returncode})")
         try:
-            with urllib.request.urlopen(root, timeout=timeout) as answer:
-                slug = answer.url[len(root):].split("/")[0]
-            page = f"{root}{slug}/extension/DisbursementPage/"
-            with urllib.request.urlopen(page, timeout=timeout) as answer:
+            with urllib.request.urlopen(url, timeout=timeout) as answer:
                 answer.read()
                 if answer.status == 200:
                     return time.perf_counter() - started
         except OSError:
             time.sleep(0.05)
-    raise SystemExit(f"{root} did not answer in {timeout} s")
+    raise SystemExit(f"{url} did not answer in {timeout} s")
 
 
-def serve_times(mtqg: list[str], ledger: Path, statement: Path, env: dict) -> tuple[float, float]:
-    """First page of `mtqg serve` on unchanged books; first page after an import."""
-    port = free_port()
-    root = f"http://127.0.0.1:{port}/"
+def serve_times(mtqg: list[str], ledger: Path, statement: Path, env: dict,
+                ) -> tuple[float, float, float]:
+    """The disbursement page (the address `mtqg serve` prints) first answered after the start
+    on unchanged books; and after an import into the served books (Fava reloads)."""
     started = time.perf_counter()
-    process = subprocess.Popen([*mtqg, "serve", str(ledger), "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([*mtqg, "serve", str(ledger), "--port", str(free_port())],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True)
     try:
-        first = page_answered(root, started, process)
+        url = next((line.split()[1] for line in process.stdout if line.startswith("Fava: ")),
+                   None)
+        if url is None:
+            raise SystemExit("mtqg serve printed no address")
+        first = page_answered(url, started, process)
         subprocess.run([*mtqg, "import", str(statement), "--ledger", str(ledger)], check=True,
                        env=env, stdout=subprocess.DEVNULL)
         time.sleep(1.1)  # Fava's watcher compares modification times
-        after = page_answered(root, time.perf_counter(), process)
+        after = page_answered(url, time.perf_counter(), process)
+        peak = peak_mb(process.pid)
     finally:
         process.terminate()
         process.wait()
-    return first, after
+    return first, after, peak
 
 
 def fresh(paths: dict[str, Path], pristine: Path, cache: Path, keep_cache: Path | None) -> None:
@@ -164,9 +167,9 @@ def timed_steps(paths: dict[str, Path], out: Path, env: dict, check: list[str],
     run = measure(report, env, "report warm")
     result["report warm"] = (run.wall, run.rss_mb)
     fresh(paths, pristine, cache, warm)
-    first, after = serve_times(mtqg, ledger, paths["month12"], env)
-    result["serve"] = (first, float("nan"))
-    result["after import"] = (after, float("nan"))
+    first, after, peak = serve_times(mtqg, ledger, paths["month12"], env)
+    result["serve"] = (first, peak)
+    result["after import"] = (after, peak)
     return result
 
 
@@ -195,8 +198,9 @@ UTC ({described}). Books: `mtqg init` for Lai Châu 2025 (GNBV, DTTS), every lin
 and a treasury history of {args.history:,} rows imported by `mtqg import` (one transaction per
 row). Monthly statement: {args.rows} rows. Each step in a fresh process (run.measure: wall time,
 peak RSS); medians of {len(rounds)} rounds; ratios to `bean-check` cold in the same round set.
-The serve steps time `mtqg serve` from its start to the disbursement page answered (Fava's front
-page first), then an import of the monthly statement and the page again (Fava reloads).
+The serve steps time `mtqg serve` from its start to the disbursement page (the address it
+prints) answered, then an import of the monthly statement and the page again (Fava reloads);
+their memory is the server's peak over both (VmHWM).
 
 | step | wall s | runs s | peak MB | ÷ bean-check | memory ÷ | goal |
 |---|---:|---|---:|---:|---:|---|

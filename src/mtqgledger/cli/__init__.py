@@ -144,7 +144,7 @@ def serve(ledger: Path | None, host: str, port: int, read_only: bool) -> None:
       mtqg serve so-laichau/main.beancount --editable
     """
     from mtqgledger.web.serve import ServeError, make_app, page_path, sample_ledger
-    from mtqgledger.web.serve import serve as run
+    from mtqgledger.web.serve import serve as serve_app
 
     try:
         ledger = ledger or sample_ledger()
@@ -156,8 +156,8 @@ def serve(ledger: Path | None, host: str, port: int, read_only: bool) -> None:
             click.echo(f'Sổ chưa bật trang Giải ngân MTQG: thêm dòng  2025-01-01 custom '
                        f'"fava-extension" "mtqgledger.fava_ext"  vào {ledger}', err=True)
         mode = "chỉ xem (read-only)" if read_only else "cho phép sửa (editable)"
-        run(app, host, port,
-            ready=lambda: click.echo(f"Fava: {base}{path or '/'}  [{mode}; Ctrl+C để dừng]"))
+        serve_app(app, host, port, ready=lambda: click.echo(
+            f"Fava: {base}{path or '/'}  [{mode}; Ctrl+C để dừng]"))
     except ServeError as problem:
         raise click.ClickException(str(problem)) from None
 
