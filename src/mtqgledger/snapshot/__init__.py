@@ -131,7 +131,7 @@ def _load_books(path: str | os.PathLike, full: bool, entries: bool) -> Loaded:
         found = store.read(main)
         if found is not None:
             snapshot, log = found
-            extended = extend(snapshot, main, named_catalogues(main, snapshot.options))
+            extended = extend(snapshot, named_catalogues(main, snapshot.options))
             if extended is not None:
                 current, record = extended
                 if record is None:
@@ -155,7 +155,7 @@ def extend_with(path: str | os.PathLike, state: State | None, overlay: Overlay,
         return None
     main = loader_name(path)
     snapshot, log = state
-    extended = extend(snapshot, main, named_catalogues(main, snapshot.options), overlay)
+    extended = extend(snapshot, named_catalogues(main, snapshot.options), overlay)
     if extended is None:
         return None
     current, record = extended

@@ -110,19 +110,15 @@ def _parse(name: str, first_line: int, text: bytes) -> tuple[list, object] | Non
 _DEFAULTS = parser.parse_string("")[2]
 
 
-def _display_context(before: object, chunks: list[tuple[str, object]], main: str,
-                     fixed: dict) -> object | None:
-    """The books' display context with the appended numbers, as the loader would merge it.
-
-    The main file's own numbers of a currency with a fixed ``display_precision`` never
-    count (the parser replaces that context); a new count of digits after the point could
-    change which of two equal counts is the most common, so it means no fast path.
-    """
+def _display_context(before: object, chunks: list[object]) -> object | None:
+    """The books' display context with the appended numbers, merged as the loader merges
+    each file's. (The main file's numbers of a currency with a fixed display precision
+    never count in a full load; the main file sets options, so its text is never
+    appended here.) A new count of digits after the point could change which of two
+    equal counts is the most common: it means no fast path."""
     result = copy.deepcopy(before)
-    for name, dcontext in chunks:
+    for dcontext in chunks:
         for currency, context in dcontext.ccontexts.items():
-            if name == main and currency in fixed:
-                continue
             target = result.ccontexts.get(currency)
             dist = getattr(context, "fractional_dist", None)
             known = getattr(target, "fractional_dist", None)
@@ -141,7 +137,7 @@ def _validation_errors(structure: list, added: list, options: dict) -> list:
     return [error for check in validation.VALIDATIONS for error in check(checked, options)]
 
 
-def _booked(snapshot: Snapshot, appended: list[tuple[str, int, bytes]], main: str,
+def _booked(snapshot: Snapshot, appended: list[tuple[str, int, bytes]],
             sources: Sources) -> tuple[list, object] | None:
     """The appended text's entries, booked and in the loader's order, and the books' display
     context with them; None if the text may not be appended so."""
@@ -154,12 +150,11 @@ def _booked(snapshot: Snapshot, appended: list[tuple[str, int, bytes]], main: st
     if booking_errors:
         return None
     dcontext = _display_context(snapshot.options["dcontext"],
-                                [(name, result[1]) for name, result in parsed], main,
-                                snapshot.options.get("display_precision", {}))
+                                [result[1] for _, result in parsed])
     return None if dcontext is None else (booked, dcontext)
 
 
-def extend(snapshot: Snapshot, main: str, catalogue_files: list[str],
+def extend(snapshot: Snapshot, catalogue_files: list[str],
            overlay: Overlay | None = None) -> tuple[Snapshot, Appended | None] | None:
     """The books as they are now, from ``snapshot`` and what was appended to their files
     (with ``overlay``: as they would be with those contents); the record to log (None
@@ -178,7 +173,7 @@ def extend(snapshot: Snapshot, main: str, catalogue_files: list[str],
         return snapshot, None
     sources = Sources(states, snapshot.sources.globs, True)
     order = sources.index()
-    made = _booked(snapshot, appended, main, sources)
+    made = _booked(snapshot, appended, sources)
     if made is None:
         return None
     booked, dcontext = made
