@@ -18,7 +18,7 @@ from pathlib import Path
 
 from beancount.parser import printer
 
-from mtqgledger.books_cache import Cached, read_cache, write_cache
+from mtqgledger.books_cache import STAMPS, Cached, read_cache, write_cache
 from mtqgledger.figures.extension import Extensions, extension_decisions
 from mtqgledger.figures.movements import (
     Movement,
@@ -188,6 +188,17 @@ class Books:
         write_cache(self.path, self._input_files(), cached)
         self._cached = cached
         return cached
+
+    def read_inputs(self) -> tuple[dict[str, tuple | None], dict[str, list[str]]] | None:
+        """When the movement table came from the cache: each file it was made from with its
+        stamp as this process hashed it (files.file_stamp), and what each include pattern
+        in them matched; None otherwise (cli/answers.py keeps a report's text with them)."""
+        cached = self._cached
+        if not self.from_cache or cached is None or cached.inputs is None:
+            return None
+        patterns = {pattern: matched for found in cached.inputs.values()
+                    for pattern, matched in found.items()}
+        return {name: STAMPS.get(name) for name in cached.inputs}, patterns
 
     # -- the catalogue in force ------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from mtqgledger import __version__
 from mtqgledger.figures.movements import Movement
-from mtqgledger.files import write_atomically
+from mtqgledger.files import cache_dir, file_stamp, write_atomically
 from mtqgledger.model.catalogue_files import ENV_VAR
 from mtqgledger.model.units import UnitRef
 
@@ -39,15 +39,9 @@ class Cached:
     catalogue_files: list[str]  # named on the books' budget-rule plugin line
     extensions: dict  # (plan year, year extended into) -> the decisions that extended it
     warnings: list[str]  # the budget rules the plugin line set to warn, formatted
-
-
-def cache_dir() -> Path | None:
-    """Where derived tables are kept; None when caching is switched off (MTQG_CACHE=0)."""
-    if os.environ.get("MTQG_CACHE", "1") == "0":
-        return None
-    base = os.environ.get("MTQG_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mtqgledger")
-    return Path(base)
+    # When read from the cache: every file the table was made from, and what each include
+    # pattern in them matched, as read now
+    inputs: dict[str, dict[str, list[str]]] | None = None
 
 
 _INCLUDE = re.compile(rb'^include\s+"([^"]*)"', re.MULTILINE)
@@ -61,13 +55,16 @@ _INCLUDE = re.compile(rb'^include\s+"([^"]*)"', re.MULTILINE)
 # "racily clean" files).
 _HASHED: dict[tuple, tuple[str, list[bytes]]] = {}
 _RACY_NS = 3_000_000_000
+# Each file's stamp (files.file_stamp) as it was when this process last hashed it.
+STAMPS: dict[str, tuple[int, int, int, int]] = {}
 
 
 def hashed(path: str) -> tuple[str, list[bytes]] | None:
     """A file's SHA-256 and its include patterns; None if it cannot be read."""
     try:
         status = os.stat(path)
-        key = (path, status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns)
+        key = (path, *file_stamp(status))
+        STAMPS[path] = key[1:]
         if key in _HASHED:
             return _HASHED[key]
         with open(path, "rb") as handle:
@@ -127,7 +124,8 @@ def read_cache(ledger: Path) -> Cached | None:
                           units[unit])
                  for number, day, plan, paid, advanced, unit in stored["rows"]]
         return Cached(table, stored["messages"], stored["catalogue_files"],
-                      stored["extensions"], stored["warnings"])
+                      stored["extensions"], stored["warnings"],
+                      {name: state[1] for name, state in stored["fingerprint"]["files"].items()})
     except Exception:  # a stale or damaged cache is only a missed shortcut
         return None
 

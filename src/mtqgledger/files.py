@@ -1,4 +1,5 @@
-"""Writing files so that no reader ever sees half of one: the one atomic-write helper.
+"""Writing files so that no reader ever sees half of one: the one atomic-write helper; and
+the folder derived files are kept in (:func:`cache_dir`).
 
 Each file is written under a temporary name beside its target, then renamed
 over it. File modes follow one rule: a file that exists keeps its own mode; a
@@ -15,6 +16,22 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+
+def cache_dir() -> Path | None:
+    """Where derived files are kept (the movement table, snapshots, answers of commands);
+    None when caching is switched off (MTQG_CACHE=0)."""
+    if os.environ.get("MTQG_CACHE", "1") == "0":
+        return None
+    base = os.environ.get("MTQG_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mtqgledger")
+    return Path(base)
+
+
+def file_stamp(status: os.stat_result) -> tuple[int, int, int, int]:
+    """A file's identity as git's index records it: size, inode, modification and change
+    time. An edit changes the change time, which no program can set back."""
+    return status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns
 
 
 def _mode_for(target: Path) -> int:

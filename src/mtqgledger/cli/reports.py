@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from mtqgledger.cli import answers
 from mtqgledger.cli.options import (
     DATE,
     LEDGER,
@@ -90,6 +91,9 @@ def disbursement(ledger: Path, as_of: datetime.date | None, plan_year: str | Non
             "json": lambda: render.to_json(result)}[output_format]()
     if output is None:
         click.echo(text, nl=False)
+        inputs = books.read_inputs()
+        if inputs is not None and not books.messages:  # asked again, answered at once
+            answers.keep(text, *inputs)
     else:
         write_output(output, lambda path: path.write_text(text, encoding="utf-8"))
 

@@ -7,7 +7,7 @@ display context and the rules' warnings of the new state) instead of writing
 the whole books again: a monthly statement costs a few hundred entries on disk,
 not the province's history. When the log holds more than a fifth of the base,
 the next write is a new base. Both files live in the cache folder
-(books_cache.cache_dir, ``MTQG_CACHE=0`` switches them off) and are written
+(files.cache_dir, ``MTQG_CACHE=0`` switches them off) and are written
 atomically; a missing, stale or damaged file is only a missed shortcut.
 """
 
@@ -27,8 +27,7 @@ import beancount
 from beancount.core import data
 
 from mtqgledger import __version__
-from mtqgledger.books_cache import cache_dir
-from mtqgledger.files import write_atomically
+from mtqgledger.files import cache_dir, write_atomically
 from mtqgledger.model.catalogue_files import ENV_VAR
 from mtqgledger.model.postings import cited_reference
 from mtqgledger.plugins.budget_rules import WARNINGS_OPTION
