@@ -138,3 +138,27 @@ def test_a_damaged_snapshot_is_only_a_missed_shortcut(books: Path, tmp_path: Pat
     loaded = load_books(books)
     assert loaded.how == FULL
     same_as_full(loaded, books)
+
+
+def test_mtqg_serve_loads_fava_through_the_snapshot(books: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from mtqgledger.web import serve
+
+    seen = []
+    original = serve.load_books
+
+    def recording(path):
+        loaded = original(path)
+        seen.append(loaded.how)
+        return loaded
+
+    monkeypatch.setattr(serve, "load_books", recording)
+    load_books(books)
+    app = serve.make_app(books)
+    assert seen == [SNAPSHOT]
+    ledger = app.config["LEDGERS"][app.config["LEDGERS"].first_slug()]
+    assert ledger.all_entries == full_load(loader_name(books))[0]
+    append(books, pay("2025-04-01", TDA2_SN, 10**8))
+    ledger.load_file()  # what Fava does when it sees the files changed
+    assert seen == [SNAPSHOT, DELTA]
+    assert ledger.all_entries == full_load(loader_name(books))[0]
