@@ -22,6 +22,7 @@ from mtqgledger.figures.movements import movements
 from mtqgledger.figures.pace import pace_of
 from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.outputs.formatting import format_amount, format_ratio
+from mtqgledger.web.serve import use_snapshots
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ledgers" / "main.beancount"
 EXTENSION = 'custom "fava-extension" "mtqgledger.fava_ext"'
@@ -328,6 +329,7 @@ def test_movement_table_is_computed_once_per_filter_state(tmp_path: Path,
 
     monkeypatch.setattr(tables, "movements", counting)
     monkeypatch.setattr(books_module, "movements", counting)  # the unfiltered table's
+    use_snapshots()  # as mtqg serve loads: the whole books' table is kept with the books
     ledger = _books(tmp_path, opens(TDA1_SN), allocate("2025-01-10", TDA1_SN, 10**9),
                     pay("2025-03-01", TDA1_SN, 10**8))
     fava = Fava(ledger)

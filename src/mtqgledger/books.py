@@ -13,12 +13,14 @@ lists beside the table, never exceptions.
 from __future__ import annotations
 
 import datetime
+import os
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
 from beancount.parser import printer
 
-from mtqgledger.books_cache import STAMPS, Cached, read_cache, write_cache
+from mtqgledger.books_cache import STAMPS, Cached, fingerprint, read_cache, write_cache
 from mtqgledger.figures.extension import Extensions, extension_decisions
 from mtqgledger.figures.movements import (
     Movement,
@@ -32,7 +34,7 @@ from mtqgledger.model.catalogue import Catalogue, CatalogueError
 from mtqgledger.model.catalogue_files import env_files, load_catalogue
 from mtqgledger.model.text import bilingual
 from mtqgledger.plugins.budget_rules import catalogue_files, rule_warnings
-from mtqgledger.snapshot import State, load_books, paused_gc
+from mtqgledger.snapshot import State, load_books, paused_gc, state_of
 from mtqgledger.snapshot.store import SnapshotLost
 
 ALL_YEARS = "all"
@@ -74,6 +76,7 @@ class Books:
         from the cache when their files are unchanged since it was made)."""
         books = cls(Path(path), use_cache=use_cache)
         books._loaded = (entries, errors, options)
+        books.state = state_of(path, entries)  # loaded through the snapshot (mtqg serve)
         return books
 
     # -- what Beancount gives --------------------------------------------------------------
@@ -185,16 +188,33 @@ class Books:
             cached = Cached(self._table[0], self._formatted_errors(),
                             self._named_catalogue_files(), extension_decisions(self.entries),
                             self._formatted_warnings())
-        write_cache(self.path, self._input_files(), cached)
+        key = fingerprint(self._input_files())
+        if self._as_loaded(key["files"]):  # else a file changed since: keep nothing
+            write_cache(self.path, key, cached)
+            cached = replace(cached, inputs={name: state[1]
+                                             for name, state in key["files"].items()})
         self._cached = cached
         return cached
 
+    def _as_loaded(self, files: dict[str, tuple]) -> bool:
+        """Whether ``files`` (name -> (SHA-256, include matches) now) hold what was loaded,
+        as the snapshot of the load recorded it."""
+        if self.state is None:
+            return False
+        snapshot = self.state.snapshot
+        loaded = {os.path.realpath(name): state.sha256
+                  for name, state in snapshot.sources.files.items()}
+        loaded.update((os.path.realpath(name), sha) for name, sha in snapshot.catalogues.items())
+        now = {os.path.realpath(name): state[0] for name, state in files.items()}
+        return now == loaded and None not in now.values()
+
     def read_inputs(self) -> tuple[dict[str, tuple | None], dict[str, list[str]]] | None:
-        """When the movement table came from the cache: each file it was made from with its
-        stamp as this process hashed it (files.file_stamp), and what each include pattern
-        in them matched; None otherwise (cli/answers.py keeps a report's text with them)."""
+        """When the movement table is the cache's (read, or made from a load of exactly the
+        files hashed for it): each file it was made from with its stamp as this process
+        hashed it (files.file_stamp), and what each include pattern in them matched; None
+        otherwise (cli/answers.py keeps a report's text with them)."""
         cached = self._cached
-        if not self.from_cache or cached is None or cached.inputs is None:
+        if cached is None or cached.inputs is None:
             return None
         patterns = {pattern: matched for found in cached.inputs.values()
                     for pattern, matched in found.items()}

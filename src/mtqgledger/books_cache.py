@@ -130,8 +130,15 @@ def read_cache(ledger: Path) -> Cached | None:
         return None
 
 
-def write_cache(ledger: Path, files: list[str], cached: Cached) -> None:
-    """Keep ``cached`` for ``ledger``, made from ``files``; a folder it cannot write costs speed."""
+def fingerprint(files: list[str]) -> dict:
+    """What the cache is keyed by: this package, the environment, and each of ``files``
+    (SHA-256 and what each include pattern in it matches), as they are now."""
+    return _fingerprint(files)
+
+
+def write_cache(ledger: Path, key: dict, cached: Cached) -> None:
+    """Keep ``cached`` for ``ledger`` under ``key`` (:func:`fingerprint` of the files it was
+    made from); a folder it cannot write costs speed."""
     cache = _cache_file(ledger)
     if cache is None:
         return
@@ -142,7 +149,7 @@ def write_cache(ledger: Path, files: list[str], cached: Cached) -> None:
     rows = [(numbers.setdefault(move.line, len(numbers)), move.date.toordinal(),
              move.plan, move.payments, move.advances, units.setdefault(move.unit, len(units)))
             for move in cached.movements]
-    stored = {"fingerprint": _fingerprint(files), "lines": list(numbers), "rows": rows,
+    stored = {"fingerprint": key, "lines": list(numbers), "rows": rows,
               "units": [tuple(unit) for unit in units],
               "messages": cached.messages, "catalogue_files": cached.catalogue_files,
               "extensions": cached.extensions, "warnings": cached.warnings}

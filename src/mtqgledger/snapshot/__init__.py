@@ -113,14 +113,29 @@ def _loaded(snapshot: Snapshot, log: list[Appended], how: str, entries: bool) ->
                   State(snapshot, log))
 
 
+# The state of each book's latest load in this process (for Fava's extension, which is
+# handed the entries alone: state_of finds their state again).
+_LATEST: dict[str, State] = {}
+
+
 def load_books(path: str | os.PathLike, *, full: bool = False, entries: bool = True) -> Loaded:
     """The books whose main file is ``path``, as Beancount's loader would load them now
     (``entries=False``: their entries only when asked for, from the state)."""
     with paused_gc():
         try:
-            return _load_books(path, full, entries)
+            loaded = _load_books(path, full, entries)
         except store.SnapshotLost:
-            return _load_books(path, True, entries)
+            loaded = _load_books(path, True, entries)
+    if loaded.state is not None:
+        _LATEST[loader_name(path)] = loaded.state
+    return loaded
+
+
+def state_of(path: str | os.PathLike, entries: list) -> State | None:
+    """The state of the latest load of the books at ``path`` in this process, if ``entries``
+    are that load's."""
+    state = _LATEST.get(loader_name(path))
+    return state if state is not None and state.snapshot.known is entries else None
 
 
 def _load_books(path: str | os.PathLike, full: bool, entries: bool) -> Loaded:
