@@ -23,7 +23,7 @@ from pathlib import Path
 
 from mtqgledger import __version__
 from mtqgledger.figures.movements import Movement
-from mtqgledger.files import cache_dir, file_stamp, write_atomically
+from mtqgledger.files import cache_dir, code_stamp, file_stamp, write_atomically
 from mtqgledger.model.catalogue_files import ENV_VAR
 from mtqgledger.model.units import UnitRef
 
@@ -96,6 +96,7 @@ def _fingerprint(files: list[str]) -> dict:
     return {
         "format": CACHE_FORMAT,
         "version": __version__,
+        "code": code_stamp(),
         "env": os.environ.get(ENV_VAR, ""),
         "files": {name: _file_state(name) for name in files},
     }

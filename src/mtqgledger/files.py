@@ -12,6 +12,7 @@ write one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 from collections.abc import Callable, Sequence
@@ -32,6 +33,27 @@ def file_stamp(status: os.stat_result) -> tuple[int, int, int, int]:
     """A file's identity as git's index records it: size, inode, modification and change
     time. An edit changes the change time, which no program can set back."""
     return status.st_size, status.st_ino, status.st_mtime_ns, status.st_ctime_ns
+
+
+@functools.cache
+def code_stamp() -> str:
+    """A digest of this package's files' sizes and modification times, and of the installed
+    libraries' folder: what a derived file kept in the cache also depends on (an edited
+    catalogue or rule in a checkout changes it without a new version number). Worked out
+    once per process."""
+    import hashlib
+    import sysconfig
+
+    package = Path(__file__).resolve().parent
+    names = sorted(str(path) for pattern in ("**/*.py", "**/*.toml")
+                   for path in package.glob(pattern))
+    names.append(sysconfig.get_paths()["purelib"])
+    digest = hashlib.sha256()
+    for name in names:
+        with contextlib.suppress(OSError):
+            status = os.stat(name)
+            digest.update(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def _mode_for(target: Path) -> int:

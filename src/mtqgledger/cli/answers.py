@@ -22,11 +22,10 @@ import hashlib
 import os
 import pickle
 import sys
-import sysconfig
 import time
 from pathlib import Path
 
-from mtqgledger.files import cache_dir, file_stamp, write_atomically
+from mtqgledger.files import cache_dir, code_stamp, file_stamp, write_atomically
 
 ANSWERED = (("report", "disbursement"),)  # commands whose printed text is kept
 _WRITES_A_FILE = ("-o", "--output", "--no-cache", "--help", "-h")
@@ -50,14 +49,6 @@ def _stamp(path: str) -> tuple | None:
         return None
 
 
-def _code_stamp() -> list:
-    """This package's files and the installed libraries' folder, as stamps."""
-    package = Path(__file__).resolve().parents[1]
-    files = sorted(str(path) for pattern in ("**/*.py", "**/*.toml")
-                   for path in package.glob(pattern))
-    return [*(_stamp(name) for name in files), _stamp(sysconfig.get_paths()["purelib"])]
-
-
 def _key(arguments: list[str]) -> str | None:
     """The key of a command whose text is kept; None for any other."""
     if tuple(arguments[:2]) not in ANSWERED or any(
@@ -66,7 +57,7 @@ def _key(arguments: list[str]) -> str | None:
         return None
     what = (_FORMAT, arguments, os.getcwd(), datetime.date.today().isoformat(),
             [os.environ.get(name) for name in _ENVIRONMENT], sys.version, sys.stdout.isatty(),
-            _code_stamp())
+            code_stamp())
     return hashlib.sha256(repr(what).encode()).hexdigest()[:40]
 
 

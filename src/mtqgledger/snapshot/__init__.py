@@ -97,9 +97,9 @@ def load_in_full(main: str) -> tuple[tuple[list, list, dict], Snapshot | None]:
     named = named_catalogues(main, options)
     catalogues = catalogue_states(named)
     after = parse_order(main, options.get("include", []))
-    if (after.files, after.globs) != (before.files, before.globs) or \
-            any(_modified_since(name, started) for name in named):
-        return (entries, errors, options), None
+    if (after.files, after.globs) != (before.files, before.globs) or not after.order_known \
+            or any(_modified_since(name, started) for name in named):
+        return (entries, errors, options), None  # what was read, or in what order, unknown
     return (entries, errors, options), Snapshot(
         errors, options, after, catalogues, store.environment(), plain_books(entries, options),
         rule_state.last_run(entries), store.index_of(entries, after.index()), known=entries)

@@ -27,7 +27,7 @@ import beancount
 from beancount.core import data
 
 from mtqgledger import __version__
-from mtqgledger.files import cache_dir, write_atomically
+from mtqgledger.files import cache_dir, code_stamp, write_atomically
 from mtqgledger.model.catalogue_files import ENV_VAR
 from mtqgledger.model.postings import cited_reference
 from mtqgledger.plugins.budget_rules import WARNINGS_OPTION
@@ -41,9 +41,9 @@ BULK_MERGE = 2_000  # above this many new entries one sort beats inserting each
 
 
 def environment() -> dict:
-    """What besides the files a load depends on: this package, Beancount, the catalogue
-    environment variable."""
-    return {"format": SNAPSHOT_FORMAT, "version": __version__,
+    """What besides the files a load depends on: this package (its version and its files:
+    the bundled catalogue, the rules), Beancount, the catalogue environment variable."""
+    return {"format": SNAPSHOT_FORMAT, "version": __version__, "code": code_stamp(),
             "beancount": beancount.__version__, "env": os.environ.get(ENV_VAR, "")}
 
 
