@@ -1,14 +1,16 @@
 """Where snapshots of loaded books are kept: a base and a log of what was appended since.
 
-The base is the result of a full load (entries, errors, options) with the
-record of its inputs (sources.py). Each fast load that added entries appends a
-record to the log (the new entries, the files' new states, the errors, the
-display context and the rules' warnings of the new state) instead of writing
-the whole books again: a monthly statement costs a few hundred entries on disk,
-not the province's history. When the log holds more than a fifth of the base,
-the next write is a new base. Both files live in the cache folder
-(files.cache_dir, ``MTQG_CACHE=0`` switches them off) and are written
-atomically; a missing, stale or damaged file is only a missed shortcut.
+The base is the result of a full load in two files: its head (errors, options,
+the record of its inputs (sources.py), the rules' state and the :class:`Index` an
+import asks for) and its entries (codec.py), read only when asked for. Each fast
+load that added entries appends a record to the log (the new entries, the files'
+new states, the errors, the display context, the rules' warnings and state of the
+new state) instead of writing the whole books again: a monthly statement costs a
+few hundred entries on disk, not the province's history. When the log holds more
+than a fifth of the base, the next load that has the entries in memory writes a
+new base. The files live in the cache folder (files.cache_dir, ``MTQG_CACHE=0``
+switches them off) and are written atomically; a missing, stale or damaged file
+is only a missed shortcut.
 """
 
 from __future__ import annotations
