@@ -14,6 +14,7 @@ import pytest
 from booktext import pay
 from clirun import mtqg
 
+from mtqgledger import files
 from mtqgledger.cli import answers
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ledgers"
@@ -23,7 +24,7 @@ EXTENDED = "LaiChau:GNBV:DA4:TDA1:NSTW:SN:Y2025:K2026"  # 35,26 tỷ left to spe
 @pytest.fixture
 def books(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(SAMPLE, tmp_path / "books")
-    monkeypatch.setattr(answers, "_RACY_NS", 0)  # the copies are seconds old
+    monkeypatch.setattr(files, "RACY_NS", 0)  # the copies are seconds old
     monkeypatch.setattr(answers, "_arguments", None)
     return tmp_path / "books" / "main.beancount"
 

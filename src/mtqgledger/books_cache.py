@@ -17,13 +17,12 @@ import hashlib
 import os
 import pickle
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from mtqgledger import __version__
 from mtqgledger.figures.movements import Movement
-from mtqgledger.files import cache_dir, code_stamp, file_stamp, write_atomically
+from mtqgledger.files import cache_dir, code_stamp, file_stamp, settled, write_atomically
 from mtqgledger.model.catalogue_files import ENV_VAR
 from mtqgledger.model.units import UnitRef
 
@@ -50,11 +49,8 @@ _INCLUDE = re.compile(rb'^include\s+"([^"]*)"', re.MULTILINE)
 # SHA-256 of files this process has read, by path, size, inode and times: a command checks
 # the same books' files more than once (the snapshot, then the movement table). The change
 # time is in the key because no program can set it (an edit that puts the modification time
-# back still changes it). A file changed in the last seconds may change again within the
-# clock's resolution with the same size and times: it is hashed every time (as git treats
-# "racily clean" files).
+# back still changes it). A file not yet settled (files.settled) is hashed every time.
 _HASHED: dict[tuple, tuple[str, list[bytes]]] = {}
-_RACY_NS = 3_000_000_000
 # Each file's stamp (files.file_stamp) as it was when this process last hashed it.
 STAMPS: dict[str, tuple[int, int, int, int]] = {}
 
@@ -71,12 +67,16 @@ def hashed(path: str) -> tuple[str, list[bytes]] | None:
             contents = handle.read()
     except OSError:
         return None
-    # Most files (one per plan year) include nothing: skip the regex over them.
-    patterns = _INCLUDE.findall(contents) if b"include" in contents else []
-    found = (hashlib.sha256(contents).hexdigest(), patterns)
-    if max(status.st_mtime_ns, status.st_ctime_ns) < time.time_ns() - _RACY_NS:
+    found = (hashlib.sha256(contents).hexdigest(), include_patterns(contents))
+    if settled(key[1:]):
         _HASHED[key] = found
     return found
+
+
+def include_patterns(contents: bytes) -> list[bytes]:
+    """The patterns of a Beancount file's ``include`` lines, in order."""
+    # Most files (one per plan year) include nothing: skip the regex over them.
+    return _INCLUDE.findall(contents) if b"include" in contents else []
 
 
 def _file_state(path: str) -> tuple[str | None, dict[str, list[str]]]:
@@ -92,7 +92,9 @@ def _file_state(path: str) -> tuple[str | None, dict[str, list[str]]]:
     return found[0], matches
 
 
-def _fingerprint(files: list[str]) -> dict:
+def fingerprint(files: list[str]) -> dict:
+    """What the cache is keyed by: this package, the environment, and each of ``files``
+    (SHA-256 and what each include pattern in it matches), as they are now."""
     return {
         "format": CACHE_FORMAT,
         "version": __version__,
@@ -118,7 +120,7 @@ def read_cache(ledger: Path) -> Cached | None:
     try:
         with open(cache, "rb") as handle:
             stored = pickle.load(handle)
-        if stored["fingerprint"] != _fingerprint(list(stored["fingerprint"]["files"])):
+        if stored["fingerprint"] != fingerprint(list(stored["fingerprint"]["files"])):
             return None
         lines, units = stored["lines"], [UnitRef(*unit) for unit in stored["units"]]
         table = [Movement(lines[number], datetime.date.fromordinal(day), plan, paid, advanced,
@@ -129,12 +131,6 @@ def read_cache(ledger: Path) -> Cached | None:
                       {name: state[1] for name, state in stored["fingerprint"]["files"].items()})
     except Exception:  # a stale or damaged cache is only a missed shortcut
         return None
-
-
-def fingerprint(files: list[str]) -> dict:
-    """What the cache is keyed by: this package, the environment, and each of ``files``
-    (SHA-256 and what each include pattern in it matches), as they are now."""
-    return _fingerprint(files)
 
 
 def write_cache(ledger: Path, key: dict, cached: Cached) -> None:

@@ -15,6 +15,7 @@ import contextlib
 import functools
 import os
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -54,6 +55,17 @@ def code_stamp() -> str:
             status = os.stat(name)
             digest.update(f"{name}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+# A file changed this recently may change again within the clock's resolution keeping its
+# size and times: its stamp does not yet tell its contents (git's "racily clean" files).
+RACY_NS = 3_000_000_000
+
+
+def settled(stamp: tuple[int, int, int, int]) -> bool:
+    """Whether a file with this :func:`file_stamp` changed long enough ago that the stamp
+    identifies its contents."""
+    return max(stamp[2], stamp[3]) < time.time_ns() - RACY_NS
 
 
 def _mode_for(target: Path) -> int:

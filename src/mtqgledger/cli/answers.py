@@ -22,15 +22,13 @@ import hashlib
 import os
 import pickle
 import sys
-import time
 from pathlib import Path
 
-from mtqgledger.files import cache_dir, code_stamp, file_stamp, write_atomically
+from mtqgledger.files import cache_dir, code_stamp, file_stamp, settled, write_atomically
 
 ANSWERED = (("report", "disbursement"),)  # commands whose printed text is kept
 _WRITES_A_FILE = ("-o", "--output", "--no-cache", "--help", "-h")
 _ENVIRONMENT = ("MTQG_CATALOGUE", "MTQG_CACHE", "MTQG_CACHE_DIR", "COLUMNS", "LANG", "LC_ALL")
-_RACY_NS = 3_000_000_000
 _FORMAT = 1
 
 _arguments: list[str] | None = None  # the installed command's, once run() has them
@@ -94,8 +92,7 @@ def keep(text: str, stamps: dict[str, tuple | None], patterns: dict[str, list[st
     path = _path(key) if key else None
     if path is None:
         return
-    recent = time.time_ns() - _RACY_NS
-    if any(stamp is None or max(stamp[2], stamp[3]) >= recent for stamp in stamps.values()):
+    if any(stamp is None or not settled(stamp) for stamp in stamps.values()):
         return
     kept = {"files": stamps, "patterns": patterns, "text": text}
 

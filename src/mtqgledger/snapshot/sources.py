@@ -16,13 +16,10 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from mtqgledger.books_cache import hashed
-
-_INCLUDE = re.compile(rb'^include\s+"([^"]*)"', re.MULTILINE)
+from mtqgledger.books_cache import hashed, include_patterns
 
 Overlay = Mapping[str, bytes]  # path -> contents to use instead of the file on disk
 
@@ -110,7 +107,7 @@ def _includes(path: str, contents: bytes) -> list[tuple[str, list[str]]]:
     """Each include pattern of a file, with the files it matches now (as the loader globs)."""
     folder = os.path.dirname(path)
     found = []
-    for raw in _INCLUDE.findall(contents) if b"include" in contents else ():
+    for raw in include_patterns(contents):
         pattern = raw.decode("utf-8", "replace")
         search = pattern if os.path.isabs(pattern) else os.path.join(folder, pattern)
         found.append((pattern, glob.glob(search, recursive=True)))
