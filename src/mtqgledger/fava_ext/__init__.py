@@ -36,7 +36,7 @@ from mtqgledger.fava_ext.filters import (
     time_range,
 )
 from mtqgledger.fava_ext.settings import Settings, month_ends, settings_from
-from mtqgledger.fava_ext.tables import FilterState, Table, TableCache, cumulative
+from mtqgledger.fava_ext.tables import FilterState, Table, TableCache, cumulative, table_with
 from mtqgledger.fava_ext.view import Page, breaches, build_page
 from mtqgledger.figures.disbursement import disbursement_report
 from mtqgledger.figures.extension import Extensions, extension_decisions
@@ -129,7 +129,7 @@ class DisbursementPage(FavaExtensionBase):
                                 self.ledger.load_errors, self.ledger.options, use_cache=True)
         moves = books.movements
         problems = books.problems if not moves else []
-        return Table(moves, "\n".join(problem.message for problem in problems) or None)
+        return table_with(moves, problems)
 
     @property
     def catalogue(self) -> Catalogue:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 from beancount.core import data
 
 from mtqgledger.figures.disbursement import disbursement_report
-from mtqgledger.figures.movements import Movement, budget_years, movements
+from mtqgledger.figures.movements import Movement, ReportProblem, budget_years, movements
 from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.model.units import Units
 
@@ -93,8 +93,12 @@ class Table:
 
 
 def table_of(entries: Iterable[data.Directive], units: Units | None = None) -> Table:
-    table, problems = movements(entries, units)
-    return Table(table, "\n".join(problem.message for problem in problems) or None)
+    return table_with(*movements(entries, units))
+
+
+def table_with(moves: list[Movement], problems: list[ReportProblem]) -> Table:
+    """The table of a movement table and its problems (the reason it is empty, if any)."""
+    return Table(moves, "\n".join(problem.message for problem in problems) or None)
 
 
 class TableCache:
