@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import os
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from mtqgledger.cli.options import LEDGER, open_books
 from mtqgledger.cli.reports import export, report
 from mtqgledger.model.catalogue import LookupFailed
 from mtqgledger.model.text import bilingual
+from mtqgledger.snapshot import store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -205,6 +207,7 @@ def run_and_leave() -> None:
     everything is written. Output is flushed first; nothing the commands do waits
     for the interpreter's exit handlers (files are renamed into place before).
     """
+    store.defer_writes()
     try:
         main()
         code = 0
@@ -214,7 +217,29 @@ def run_and_leave() -> None:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     sys.stdout.flush()
     sys.stderr.flush()
+    _keep_snapshot_after_answering()
     os._exit(code)
+
+
+def _keep_snapshot_after_answering() -> None:
+    """Write the books' snapshot (store.defer_writes) in a child process once the command
+    has answered: encoding a province's history takes seconds its reader need not wait
+    for. The parent leaves at once, so the child's memory is the parent's, not twice it;
+    a command started before the child is done loads as if there were no snapshot (each
+    file is renamed into place whole; a head without its entries is no shortcut)."""
+    if not hasattr(os, "fork"):
+        store.write_deferred()
+        return
+    if store.has_deferred() and os.fork() == 0:
+        try:
+            quiet = os.open(os.devnull, os.O_RDWR)
+            for stream in (0, 1, 2):  # the caller's pipes close when the parent leaves
+                os.dup2(quiet, stream)
+            os.setsid()
+            gc.disable()  # what is written is the parent's, alive until the child leaves
+            store.write_deferred()
+        finally:
+            os._exit(0)
 
 
 main.add_command(report)

@@ -98,5 +98,9 @@ def dump(value: object, handle: IO[bytes]) -> None:
     pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def dumps(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def load(handle: IO[bytes]) -> object:
     return pickle.load(handle)

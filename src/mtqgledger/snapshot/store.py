@@ -132,7 +132,10 @@ def _paths(ledger: str) -> tuple[Path, Path, Path] | None:
 def _dump(path: Path, value: object) -> None:
     def write(target: Path) -> None:
         with open(target, "wb") as handle:
-            codec.dump(value, handle)
+            if isinstance(value, bytes):
+                handle.write(value)
+            else:
+                codec.dump(value, handle)
 
     with contextlib.suppress(OSError):
         write_atomically(path, write)
@@ -146,15 +149,58 @@ def _read(path: Path) -> object | None:
         return None
 
 
+# Writes put off until the command has answered (defer_writes), in the order asked.
+_DEFERRED: list[Callable[[], None]] | None = None
+
+
+def defer_writes(defer: bool = True) -> None:
+    """Put off the snapshot's writes until :func:`write_deferred` (a command that answers
+    and leaves: its reader need not wait for the books to be kept); ``False``: write what
+    is pending and write at once from now on. Reading a snapshot writes what is pending
+    first."""
+    global _DEFERRED
+    if not defer:
+        write_deferred()
+        _DEFERRED = None
+    elif _DEFERRED is None:
+        _DEFERRED = []
+
+
+def has_deferred() -> bool:
+    return bool(_DEFERRED)
+
+
+def write_deferred() -> bool:
+    """Write what :func:`defer_writes` put off; whether there was anything."""
+    global _DEFERRED
+    pending, _DEFERRED = _DEFERRED or [], ([] if _DEFERRED is not None else None)
+    for write in pending:
+        write()
+    return bool(pending)
+
+
+def _later(write: Callable[[], None]) -> None:
+    if _DEFERRED is None:
+        write()
+    else:
+        _DEFERRED.append(write)
+
+
 def write_base(ledger: str, snapshot: Snapshot) -> None:
     """Keep the result of a full load as the new base (the log starts empty)."""
     paths = _paths(ledger)
     if paths is None:
         return
     snapshot.logged = 0
-    _dump(paths[1], (snapshot.base_id, codec.encoded(snapshot.entries)))
-    _dump(paths[0], snapshot)
-    _dump(paths[2], (snapshot.base_id, []))
+    entries, base_id = snapshot.entries, snapshot.base_id
+    head = codec.dumps(snapshot)  # now: what reads the books may change the options they share
+
+    def write() -> None:
+        _dump(paths[1], (base_id, codec.encoded(entries)))
+        _dump(paths[0], head)
+        _dump(paths[2], (base_id, []))
+
+    _later(write)
 
 
 def append(ledger: str, snapshot: Snapshot, record: Appended, log: list[Appended],
@@ -168,7 +214,8 @@ def append(ledger: str, snapshot: Snapshot, record: Appended, log: list[Appended
         return snapshot, []
     paths = _paths(ledger)
     if paths is not None:
-        _dump(paths[2], (snapshot.base_id, [*log, record]))
+        kept = (snapshot.base_id, [*log, record])
+        _later(lambda: _dump(paths[2], kept))
     return snapshot, [*log, record]
 
 
@@ -178,6 +225,7 @@ def read(ledger: str) -> tuple[Snapshot, list[Appended]] | None:
     paths = _paths(ledger)
     if paths is None:
         return None
+    write_deferred()
     base = _read(paths[0])
     if not isinstance(base, Snapshot) or base.environment != environment():
         return None

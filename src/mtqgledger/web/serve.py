@@ -17,7 +17,7 @@ from flask import Flask
 
 import mtqgledger
 from mtqgledger.model.text import bilingual
-from mtqgledger.snapshot import load_books, paused_gc
+from mtqgledger.snapshot import load_books, paused_gc, store
 
 EXTENSION = "DisbursementPage"
 EXTENSION_MODULE = "mtqgledger.fava_ext"
@@ -56,6 +56,7 @@ def use_snapshots() -> None:
     module's name for it is replaced, and its ledger's load wrapped."""
     import fava.core
 
+    store.defer_writes(False)  # a server does not leave: each load keeps its snapshot at once
     if _FAVA_LOADER:
         return
     _FAVA_LOADER.append(fava.core.load_uncached)
