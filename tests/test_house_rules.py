@@ -51,6 +51,8 @@ LAYERS = {
                "outputs"},
     "fava_ext": {"model", "figures", "plugins", "books", "outputs"},
     "web": {"model", "snapshot"},
+    "national": {"model", "figures", "outputs"},
+    "frames": {"model", "figures", "books", "outputs", "national"},
 }
 
 

@@ -13,6 +13,8 @@ lists beside the table, never exceptions.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import os
 from dataclasses import replace
 from functools import cached_property
@@ -239,6 +241,12 @@ class Books:
         # books' own options say which files; before, the cache may, without a load.
         loaded = self._loaded is not None or self._cached is not None
         return catalogue_of(self._named_catalogue_files() if loaded else self.catalogue_files())
+
+    def inputs_fingerprint(self) -> str:
+        """A digest of every file the books were loaded from (and this package): equal only
+        when anything derived from them would be the same again."""
+        key = json.dumps(fingerprint(self._input_files()), sort_keys=True, default=list)
+        return hashlib.sha256(key.encode()).hexdigest()
 
     def _input_files(self) -> list[str]:
         """Every file whose contents the load depended on."""

@@ -13,6 +13,7 @@ import click
 from mtqgledger import __version__
 from mtqgledger.cli.extending import extend_money
 from mtqgledger.cli.importing import import_documents
+from mtqgledger.cli.national import export_parquet, rollup
 from mtqgledger.cli.options import LEDGER, open_books
 from mtqgledger.cli.reports import export, report
 from mtqgledger.model.catalogue import LookupFailed
@@ -243,6 +244,8 @@ def _keep_snapshot_after_answering() -> None:
 
 
 main.add_command(report)
+export.add_command(export_parquet)
 main.add_command(export)
+main.add_command(rollup)
 main.add_command(import_documents)
 main.add_command(extend_money)

@@ -206,8 +206,10 @@ Pairs = list[tuple[Line, Figures]]
 
 class _Builder:
     def __init__(self, catalogue: Catalogue, depth: str, split_years: bool,
-                 budget_year: int | None, extensions: Extensions):
+                 budget_year: int | None, extensions: Extensions,
+                 titles: Callable[[str], Catalogue] | None = None):
         self.catalogue = catalogue
+        self.titles = titles or (lambda _province: catalogue)
         self.depth = LEVELS.index(depth)
         self.split_years = split_years
         self.budget_year = budget_year
@@ -241,7 +243,8 @@ class _Builder:
     def line(self, line: Line, figures: Figures) -> None:
         self.rows.append(ReportRow(
             "line", line.province, line.item_path, line.source, line.capital, line.plan_year,
-            line_title(self.catalogue, line, with_item=False), figures, self.budget_year,
+            line_title(self.titles(line.province), line, with_item=False), figures,
+            self.budget_year,
             line))
 
     def units(self, province: str, path: tuple[str, ...], lines: list[Line]) -> None:
@@ -270,7 +273,7 @@ class _Builder:
     def item(self, province: str, path: tuple[str, ...], lines: Pairs) -> None:
         """A programme item's node, its own lines, then the items below it."""
         level = LEVELS[len(path) - 1]
-        self.node(level, province, path, item_title(self.catalogue, path), lines)
+        self.node(level, province, path, item_title(self.titles(province), path), lines)
         if self.depth <= LEVELS.index(level):
             return
         depth = len(path)
@@ -312,6 +315,39 @@ def disbursement_report(
     """
     if by not in LEVELS:
         raise ValueError(f"by must be one of {', '.join(LEVELS)}, not {by!r}")
+    table = table if isinstance(table, list | tuple) else list(table)
+    return arranged_report(
+        LineFigures(figures_by_line(table, as_of=as_of),
+                    figures_by_unit(table, as_of=as_of) if by == "unit" else {}),
+        catalogue, as_of=as_of, budget_year=budget_year, province=province, program=program,
+        by=by, extensions=extensions, merged_apart=merged_apart)
+
+
+@dataclass(frozen=True)
+class LineFigures:
+    """Every line's figures as of a day (and, for a report by unit, each unit's on it): what
+    the report adds up. From the movement table (figures_by_line, figures_by_unit) or from
+    the same sums in SQL (movements.LINE_FIGURES_SQL, over Parquet)."""
+
+    by_line: dict[Line, Figures]
+    by_unit: dict[tuple[Line, UnitRef], Figures] = field(default_factory=dict)
+
+
+def arranged_report(
+    figures: LineFigures,
+    catalogue: Catalogue,
+    *,
+    as_of: datetime.date | None = None,
+    budget_year: int | None = None,
+    province: str | None = None,
+    program: str | None = None,
+    by: str = "content",
+    extensions: Extensions | None = None,
+    merged_apart: bool = False,
+    titles: Callable[[str], Catalogue] | None = None,
+) -> DisbursementReport:
+    """:func:`disbursement_report` of lines already added up (``titles``: the catalogue whose
+    titles a province's rows take, when provinces' books name items of their own)."""
     @functools.cache
     def current(code: str) -> str:
         known = catalogue.provinces.get(code)
@@ -321,8 +357,8 @@ def disbursement_report(
         return line.province if merged_apart else current(line.province)
 
     selected = [
-        (line, figures)
-        for line, figures in figures_by_line(table, as_of=as_of).items()
+        (line, line_figures)
+        for line, line_figures in figures.by_line.items()
         if (budget_year is None or line.budget_year == budget_year)
         and (province is None or line.province == province
              or current(line.province) == province)
@@ -334,11 +370,11 @@ def disbursement_report(
                        # extended money is shown apart even when it is all there is
                        split_years=len({line.plan_year for line, _ in selected}) > 1
                        or any(line.is_extended for line, _ in selected),
-                       extensions=extensions or {})
+                       extensions=extensions or {}, titles=titles)
     if by == "unit":
         kept = {line for line, _ in selected}
-        for (line, unit), figures in figures_by_unit(table, as_of=as_of).items():
+        for (line, unit), unit_figures in figures.by_unit.items():
             if line in kept:
-                builder.unit_figures.setdefault(line, []).append((unit, figures))
+                builder.unit_figures.setdefault(line, []).append((unit, unit_figures))
     builder.tree(selected, home)
     return DisbursementReport(as_of, budget_year, tuple(builder.rows), catalogue.capitals)

@@ -83,7 +83,7 @@ class ReportProblem(NamedTuple):
 _COLUMNS = {Root.ALLOCATED: (0, -1), Root.DISBURSED: (1, 1), Root.ADVANCE: (2, 1)}
 
 
-def _whole_dong(posting: data.Posting) -> int | None:
+def whole_dong(posting: data.Posting) -> int | None:
     number = posting.units.number
     if posting.units.currency != "VND" or number != number.to_integral_value():
         return None
@@ -105,7 +105,7 @@ def movements(entries: Iterable[data.Directive], units: Units | None = None,
     numbers: dict[Line, int] = {}
     totals: dict[tuple[int, datetime.date, int], list[int]] = {}
     problems: list[ReportProblem] = []
-    name_unit = _unit_namer(units)
+    name_unit = unit_namer(units)
     # Units by number, as lines: small integers hash and sort faster than names.
     unit_numbers: dict[UnitRef, int] = {NO_UNIT: 0}
     for entry in entries:
@@ -115,11 +115,12 @@ def movements(entries: Iterable[data.Directive], units: Units | None = None,
         for posting in entry.postings:
             target = accounts.get(posting.account, False)
             if target is False:
-                target = accounts[posting.account] = _target(posting.account, lines, numbers)
+                target = accounts[posting.account] = account_target(posting.account, lines,
+                                                                    numbers)
             if target is None:
                 continue
             number, column, sign = target
-            dong = _whole_dong(posting)
+            dong = whole_dong(posting)
             if dong is None:
                 problems.append(ReportProblem(entry.meta, bilingual(
                     f"{posting.account}: số tiền phải là đồng nguyên",
@@ -151,7 +152,7 @@ def movements(entries: Iterable[data.Directive], units: Units | None = None,
             for (number, day, unit), cell in ordered], []
 
 
-def _unit_namer(units: Units | None) -> Callable[[str, str, str], UnitRef]:
+def unit_namer(units: Units | None) -> Callable[[str, str, str], UnitRef]:
     if units is not None:
         return units.ref
     known: dict[tuple[str, str], UnitRef] = {}
@@ -165,7 +166,7 @@ def _unit_namer(units: Units | None) -> Callable[[str, str, str], UnitRef]:
     return as_written
 
 
-def _target(account: str, lines: list[Line], numbers: dict[Line, int],
+def account_target(account: str, lines: list[Line], numbers: dict[Line, int],
             ) -> tuple[int, int, int] | None:
     """(line number, column, sign) of an account's postings; None for accounts reports skip."""
     parsed = parse_account(account)
@@ -197,6 +198,23 @@ def figures_by_line(
             cell[1] += payments
             cell[2] += advances
     return {line: Figures(*cell) for line, cell in sums.items()}
+
+
+# figures_by_line and figures_by_unit in SQL, over the movement table as Parquet
+# (outputs/parquet.py): `mtqg rollup` runs it in DuckDB, docs/parquet.md on Spark or Trino.
+# Standard SQL; {movements} is the table, {unit} ", unit, unit_code" for figures by unit,
+# {where} the report's filters (date <= as-of, the budget year, provinces, programme).
+# tests/test_rollup.py requires both to give every figure of every report to the đồng.
+LINE_FIGURES_SQL = """
+SELECT province, program, project, subproject, content, source, capital, plan_year,
+       extended_into{unit},
+       SUM(plan) AS plan, SUM(payments) AS payments, SUM(advances) AS advances
+FROM {movements}
+WHERE {where}
+GROUP BY province, program, project, subproject, content, source, capital, plan_year,
+         extended_into{unit}
+"""
+BUDGET_YEAR_SQL = "COALESCE(extended_into, plan_year)"  # Line.budget_year
 
 
 def figures_by_unit(

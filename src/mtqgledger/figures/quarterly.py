@@ -200,8 +200,16 @@ def quarterly_report(table: Iterable[Movement], catalogue: Catalogue, quarter: Q
     "Trong đó" rows: the year's own plan, and each earlier year's money, apart. The
     unit lines repeat the form with each item's spending units below it.
     """
-    by_unit = functools.cache(_reporter(table, catalogue, province, program, "unit",
-                                        extensions, merged_apart))
+    return quarterly_form(_reporter(table, catalogue, province, program, "unit", extensions,
+                                    merged_apart), catalogue, quarter, province=province,
+                          target=target)
+
+
+def quarterly_form(report_by_unit: Reporter, catalogue: Catalogue, quarter: Quarter, *,
+                   province: str | None = None, target: Decimal = TARGET) -> QuarterlyReport:
+    """:func:`quarterly_report` of the reports ``report_by_unit`` gives (by unit, as of a day,
+    for a plan year): the books' movement table's, or the national roll-up's."""
+    by_unit = functools.cache(report_by_unit)
 
     def by_item(as_of: datetime.date, year: int) -> DisbursementReport:
         # The report by item is the report by unit without its unit rows: worked out once.

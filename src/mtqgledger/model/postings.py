@@ -70,6 +70,11 @@ EXTENSION_CODE = "keo-dai"
 HANDOVER_CODE = "ban-giao"
 
 
+# Where a transaction's money comes from: the metadata every importer writes (the audit
+# workbook's Nhật ký and the Parquet movement table give each a column of its own).
+PROVENANCE_KEYS = ("decision", "decision_date", "voucher", "source_file", "sheet", "row")
+
+
 def cited_reference(meta: dict) -> str | None:
     """The voucher or decision a transaction cites (its provenance), if any."""
     cited = meta.get("voucher") or meta.get("decision")

@@ -26,6 +26,7 @@ from mtqgledger.figures.balances import Period
 from mtqgledger.figures.extension import extension_decisions
 from mtqgledger.figures.movements import movements
 from mtqgledger.model.catalogue import Catalogue
+from mtqgledger.model.postings import PROVENANCE_KEYS
 from mtqgledger.model.text import bilingual
 from mtqgledger.model.units import LEGACY_UNIT_KEY, UNIT_CODE_KEY, UNIT_KEY, posting_unit
 from mtqgledger.outputs.audit_sheets import (
@@ -42,8 +43,6 @@ from mtqgledger.outputs.xlsx_rows import CellWriter, Column, Sheet, write_workbo
 
 INFO_COLUMNS = (Column("Mục (item)", 44), Column("Giá trị (value)", 48, "amount"),
                 Column("SHA-256", 68))
-# Entry metadata with a column of its own in Nhật ký; the rest goes to Khác.
-PROVENANCE_KEYS = ("decision", "decision_date", "voucher", "source_file", "sheet", "row")
 JOURNAL_COLUMNS = (
     Column("Ngày (date)", 11, "date"), Column("Cờ (flag)", 6),
     Column("Đơn vị (payee)", 28), Column("Diễn giải (narration)", 50),

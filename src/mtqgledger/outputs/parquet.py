@@ -1,0 +1,271 @@
+"""``mtqg export parquet``: a province's movement table and its dimensions as Parquet.
+
+The layout (docs/parquet.md, ``SCHEMA_VERSION``) is Hive-partitioned and readable by
+any engine: DuckDB here (mtqg rollup), Spark or Trino when one machine is not enough::
+
+    DIR/movements/province=LaiChau/plan_year=2025/<books>.parquet
+    DIR/lines/province=LaiChau/<books>.parquet
+    DIR/units/province=LaiChau/<books>.parquet
+    DIR/provinces/<books>.parquet     DIR/items/<books>.parquet
+    DIR/catalogue/<books>.parquet     DIR/extensions/<books>.parquet
+    DIR/books/<books>.parquet         (the manifest: written last)
+
+``<books>`` names the exporting books, so that several provinces export into one
+folder and a re-export replaces only its own files. Amounts are int64 đồng: the
+export refuses a figure beyond ±9.2 × 10¹⁸ rather than round it. pyarrow writes
+the files; each is written beside its place and renamed into it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from mtqgledger import __version__
+from mtqgledger.figures.extension import Extensions
+from mtqgledger.figures.movement_rows import MovementRow
+from mtqgledger.files import write_atomically
+from mtqgledger.model.accounts import Line
+from mtqgledger.model.catalogue import LEVELS, Catalogue
+from mtqgledger.model.text import bilingual
+from mtqgledger.model.titles import item_title, line_title
+
+SCHEMA_VERSION = 1  # raised whenever a table's columns change shape or meaning
+INT64_LIMIT = 2**63 - 1
+AMOUNTS = ("plan", "payments", "advances")
+ITEM_COLUMNS = LEVELS  # program, project, subproject, content: the item path, level by level
+MOVEMENTS = pa.schema([
+    *(pa.field(level, pa.string()) for level in ITEM_COLUMNS),
+    pa.field("source", pa.string(), nullable=False),
+    pa.field("capital", pa.string(), nullable=False),
+    pa.field("extended_into", pa.int32()),
+    pa.field("line", pa.string(), nullable=False),
+    pa.field("unit", pa.string()),
+    pa.field("unit_code", pa.string()),
+    pa.field("date", pa.date32(), nullable=False),
+    *(pa.field(amount, pa.int64(), nullable=False) for amount in AMOUNTS),
+    pa.field("kind", pa.string()),
+    pa.field("narration", pa.string()),
+    pa.field("decision", pa.string()),
+    pa.field("decision_date", pa.date32()),
+    pa.field("voucher", pa.string()),
+    pa.field("source_file", pa.string()),
+    pa.field("sheet", pa.string()),
+    pa.field("row", pa.int64()),
+    pa.field("ledger_file", pa.string()),
+    pa.field("ledger_line", pa.int64()),
+    pa.field("books", pa.string(), nullable=False),
+])
+# The partition columns of the movement table, in its folders' names (province=…/plan_year=…).
+PARTITIONS = (pa.field("province", pa.string(), nullable=False),
+              pa.field("plan_year", pa.int32(), nullable=False))
+TABLES = ("movements", "lines", "units", "provinces", "items", "catalogue", "extensions",
+          "books")
+
+
+class ExportError(ValueError):
+    """The books cannot be exported as they are (a figure too large, a folder taken)."""
+
+
+@dataclass(frozen=True)
+class Export:
+    """What an export is made of; ``fingerprint`` identifies the books' inputs and this code."""
+
+    books: str  # the books' name in the folder: its files are <books>.parquet
+    ledger: str
+    fingerprint: str
+    rows: Sequence[MovementRow]
+    catalogue: Catalogue
+    catalogue_texts: Sequence[tuple[str, str]]  # the books' own catalogue files, in order
+    extensions: Extensions
+
+
+def books_name(ledger: Path, provinces: Iterable[str]) -> str:
+    """'LaiChau-1a2b3c4d': the books' provinces and where their main file is."""
+    digest = hashlib.sha256(str(ledger.resolve()).encode()).hexdigest()[:8]
+    return f"{'+'.join(sorted(provinces)) or 'empty'}-{digest}"
+
+
+def unchanged(folder: Path, books: str, fingerprint: str) -> bool:
+    """Whether ``folder`` holds this export of these books already, every file in place."""
+    manifest = folder / "books" / f"{books}.parquet"
+    try:
+        table = pq.read_table(manifest)
+    except (OSError, pa.ArrowInvalid):
+        return False
+    record = table.to_pylist()[0]
+    return record["fingerprint"] == fingerprint and \
+        record["schema_version"] == SCHEMA_VERSION and \
+        all((folder / name).is_file() for name in record["files"])
+
+
+def write_export(folder: Path, export: Export) -> list[str]:
+    """Write every table of ``export`` into ``folder``; the files written, relative to it."""
+    _check_amounts(export.rows)
+    _refuse_taken_provinces(folder, export)
+    written = [*_write_movements(folder, export), *_write_dimensions(folder, export)]
+    _remove_stale(folder, export.books, set(written))
+    provinces = sorted({row.line.province for row in export.rows})
+    manifest = pa.table({
+        "books": [export.books], "ledger": [export.ledger], "fingerprint": [export.fingerprint],
+        "schema_version": [SCHEMA_VERSION], "mtqgledger": [__version__],
+        "exported_at": [datetime.datetime.now(datetime.UTC).replace(tzinfo=None)],
+        "provinces": [provinces], "rows": [len(export.rows)], "files": [written]})
+    name = f"books/{export.books}.parquet"
+    _write(folder / name, manifest)
+    return [*written, name]
+
+
+def _check_amounts(rows: Sequence[MovementRow]) -> None:
+    """int64 holds ±9.2 × 10¹⁸ đồng, some 10⁵ times Vietnam's yearly budget: a figure beyond
+    it is a typing error, never rounded."""
+    for row in rows:
+        for amount in AMOUNTS:
+            if abs(getattr(row, amount)) > INT64_LIMIT:
+                raise ExportError(bilingual(
+                    f"{row.ledger_file}:{row.ledger_line}: số tiền {getattr(row, amount)} vượt "
+                    "giới hạn int64 của Parquet", "amount beyond int64, not exported"))
+
+
+def _refuse_taken_provinces(folder: Path, export: Export) -> None:
+    ours = {row.line.province for row in export.rows}
+    for manifest in sorted((folder / "books").glob("*.parquet")):
+        record = pq.read_table(manifest).to_pylist()[0]
+        if record["books"] == export.books:
+            continue
+        taken = ours & set(record["provinces"])
+        if taken:
+            raise ExportError(bilingual(
+                f"{folder}: đã có số liệu {', '.join(sorted(taken))} từ sổ {record['ledger']} "
+                f"({record['books']}); xoá {manifest.name} và các tệp {record['books']}.parquet "
+                "trước khi xuất sổ này",
+                "another ledger's export holds these provinces"))
+
+
+def _write(path: Path, table: pa.Table) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, lambda target: pq.write_table(table, target, compression="zstd"))
+
+
+def _item(line: Line, depth: int) -> str | None:
+    return line.item_path[depth] if len(line.item_path) > depth else None
+
+
+def movements_table(rows: Sequence[MovementRow], books: str, *,
+                    partitions: bool = False) -> pa.Table:
+    """The rows as the Parquet movement table (``partitions``: with the columns the folder
+    layout holds, province and plan_year, first: the table as an engine reads it back)."""
+    columns: dict[str, list] = {}
+    if partitions:
+        columns = {"province": [row.line.province for row in rows],
+                   "plan_year": [row.line.plan_year for row in rows]}
+    columns |= {level: [_item(row.line, depth) for row in rows]
+                for depth, level in enumerate(ITEM_COLUMNS)}
+    columns |= {
+        "source": [row.line.source for row in rows],
+        "capital": [row.line.capital for row in rows],
+        "extended_into": [row.line.extended_into for row in rows],
+        "line": [row.line.name() for row in rows],
+        "unit": [row.unit.name or None for row in rows],
+        "unit_code": [row.unit.code or None for row in rows],
+    }
+    for name in ("date", *AMOUNTS, "kind", "narration", "decision", "decision_date",
+                 "voucher", "source_file", "sheet", "row", "ledger_file", "ledger_line"):
+        columns[name] = [getattr(row, name) for row in rows]
+    columns["books"] = [books] * len(rows)
+    schema = pa.schema([*PARTITIONS, *MOVEMENTS]) if partitions else MOVEMENTS
+    return pa.table(columns, schema=schema)
+
+
+def _write_movements(folder: Path, export: Export) -> list[str]:
+    parts: dict[tuple[str, int], list[MovementRow]] = {}
+    for row in export.rows:
+        parts.setdefault((row.line.province, row.line.plan_year), []).append(row)
+    written = []
+    for (province, year), rows in sorted(parts.items()):
+        name = f"movements/province={province}/plan_year={year}/{export.books}.parquet"
+        _write(folder / name, movements_table(rows, export.books))
+        written.append(name)
+    return written
+
+
+def _write_dimensions(folder: Path, export: Export) -> list[str]:
+    catalogue, books = export.catalogue, export.books
+    lines = sorted({row.line for row in export.rows}, key=lambda line: line.sort_key)
+    units = sorted({(row.line.province, row.unit.name, row.unit.code) for row in export.rows})
+    written = []
+    for province in sorted({line.province for line in lines}):
+        own = [line for line in lines if line.province == province]
+        table = pa.table({
+            "line": [line.name() for line in own],
+            **{level: [_item(line, depth) for line in own]
+               for depth, level in enumerate(ITEM_COLUMNS)},
+            "source": [line.source for line in own], "capital": [line.capital for line in own],
+            "plan_year": pa.array([line.plan_year for line in own], pa.int32()),
+            "extended_into": pa.array([line.extended_into for line in own], pa.int32()),
+            "title": [line_title(catalogue, line) for line in own],
+            "item_title": [item_title(catalogue, line.item_path) for line in own]})
+        name = f"lines/province={province}/{books}.parquet"
+        _write(folder / name, table)
+        mine = [unit for unit in units if unit[0] == province]
+        unit_table = pa.table({"unit": [name or None for _, name, _ in mine],
+                               "unit_code": [code or None for _, _, code in mine]},
+                              schema=pa.schema([("unit", pa.string()), ("unit_code", pa.string())]))
+        unit_name = f"units/province={province}/{books}.parquet"
+        _write(folder / unit_name, unit_table)
+        written += [name, unit_name]
+    shared = {
+        "provinces": pa.table({
+            "province": list(catalogue.provinces),
+            "title": [p.title_vi for p in catalogue.provinces.values()],
+            "successor": pa.array([p.successor for p in catalogue.provinces.values()],
+                                  pa.string()),
+            "city": [p.city for p in catalogue.provinces.values()]}),
+        "items": _items_table(catalogue),
+        "catalogue": pa.table({"position": pa.array(range(len(export.catalogue_texts)),
+                                                    pa.int32()),
+                               "name": pa.array([n for n, _ in export.catalogue_texts],
+                                                pa.string()),
+                               "toml": pa.array([t for _, t in export.catalogue_texts],
+                                                pa.string())}),
+        "extensions": pa.table({
+            "plan_year": pa.array([year for (year, _), cited in export.extensions.items()
+                                   for _ in cited], pa.int32()),
+            "extended_into": pa.array([into for (_, into), cited in export.extensions.items()
+                                       for _ in cited], pa.int32()),
+            "decision": pa.array([decision for cited in export.extensions.values()
+                                  for decision in cited], pa.string())}),
+    }
+    for table_name, table in shared.items():
+        name = f"{table_name}/{books}.parquet"
+        _write(folder / name, table)
+        written.append(name)
+    return written
+
+
+def _items_table(catalogue: Catalogue) -> pa.Table:
+    nodes = list(catalogue.walk())
+    return pa.table({
+        "path": [":".join(node.path) for node in nodes],
+        **{level: [node.path[depth] if len(node.path) > depth else None for node in nodes]
+           for depth, level in enumerate(ITEM_COLUMNS)},
+        "level": [node.level for node in nodes],
+        "title": [node.title_vi for node in nodes]})
+
+
+def _remove_stale(folder: Path, books: str, written: set[str]) -> None:
+    """This books' files of an earlier export that this one did not write again (a plan
+    year or province the books no longer hold)."""
+    for table in TABLES:
+        for path in (folder / table).rglob(f"{books}.parquet") if (folder / table).is_dir() \
+                else ():
+            relative = path.relative_to(folder).as_posix()
+            if relative not in written and table != "books":
+                os.unlink(path)
