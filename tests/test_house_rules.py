@@ -51,7 +51,7 @@ LAYERS = {
                "outputs"},
     "fava_ext": {"model", "figures", "plugins", "books", "outputs"},
     "web": {"model", "snapshot"},
-    "national": {"model", "figures", "outputs"},
+    "national": {"model", "figures", "files", "books", "outputs"},
     "frames": {"model", "figures", "books", "outputs", "national"},
 }
 

@@ -39,38 +39,19 @@ def export_parquet(ledger: Path, folder: Path) -> None:
     \b
     Ví dụ: mtqg export parquet ledgers/main.beancount -o toan-quoc/
     """
-    from mtqgledger.figures.movement_rows import movement_rows
-    from mtqgledger.model.catalogue_files import env_files
-    from mtqgledger.outputs import parquet
+    from mtqgledger.national.export import ExportError, export_books
 
     books = open_books(ledger)
-    provinces = {move.line.province for move in books.movements}
-    name = parquet.books_name(ledger, provinces)
-    fingerprint = books.inputs_fingerprint()
-    if parquet.unchanged(folder, name, fingerprint):
-        click.echo(f"{folder}: {name} không thay đổi, không ghi gì (unchanged, nothing written)")
-        return
-    rows, problems = movement_rows(books.entries, books.catalogue.unit_registry,
-                                   str(ledger.resolve().parent))
-    if problems:
-        raise click.ClickException(problems[0].message)
-    texts = [(_shown(path, ledger), Path(path).read_text(encoding="utf-8"))
-             for path in [*env_files(), *books.catalogue_files()] if Path(path).is_file()]
-    export = parquet.Export(name, str(ledger), fingerprint, rows, books.catalogue, texts,
-                            books.extensions)
     try:
-        written = parquet.write_export(folder, export)
-    except parquet.ExportError as problem:
+        done = export_books(books, ledger, folder)
+    except ExportError as problem:
         raise click.ClickException(str(problem)) from None
-    click.echo(f"Đã ghi {len(written)} tệp Parquet ({len(rows)} dòng phát sinh, "
-               f"{', '.join(sorted(provinces))}) vào {folder}")
-
-
-def _shown(path: str, ledger: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(ledger.resolve().parent).as_posix()
-    except ValueError:
-        return Path(path).name
+    if not done.written:
+        click.echo(f"{folder}: {done.books} không thay đổi, không ghi gì "
+                   "(unchanged, nothing written)")
+        return
+    click.echo(f"Đã ghi {len(done.written)} tệp Parquet ({done.rows} dòng phát sinh, "
+               f"{', '.join(done.provinces)}) vào {folder}")
 
 
 @click.command()
