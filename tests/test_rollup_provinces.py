@@ -72,7 +72,8 @@ DECISIONS = {
          "45/QĐ-UBND ngày 10/01/2025 của UBND tỉnh Tuyên Quang", "Đơn vị: triệu đồng", [
              *GNBV_TDA1[:2], ("a", TDA1, (0, 60000, 0, 6000)), ("b", TDA3, (8000, 2000, 0, 0)),
              ("II", DTTS, None), ("1", DA5, None), ("a", DA5_TDA3, (0, 9500, 0, 0))]),
-        ("QD-310-2026.xlsx", "UBND TỈNH TUYÊN QUANG", "KẾ HOẠCH VỐN NĂM 2026 CTMTQG",
+        ("QD-310-2026.xlsx", "UBND TỈNH TUYÊN QUANG",
+         "KẾ HOẠCH VỐN NĂM 2026 CHƯƠNG TRÌNH MTQG GIAI ĐOẠN 2026 - 2035",
          "310/QĐ-UBND ngày 05/03/2026 của UBND tỉnh Tuyên Quang", "ĐVT: triệu đồng", [
              ("I", HP1, None), ("1", TP04, None), ("a", ND01, None),
              ("-", "UBND xã Lâm Bình", (0, 9000, 0, 900)),

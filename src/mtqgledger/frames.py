@@ -40,7 +40,9 @@ def movements(source: str | Path) -> pd.DataFrame:
         if not rollup.files:
             return _pandas(movements_table([], "", partitions=True))
         read = rollup.connection.execute(f"SELECT {names} FROM {rollup.movements_sql()}")
-        return _pandas(read.fetch_arrow_table().cast(pa.schema([*PARTITIONS, *MOVEMENTS])))
+        # to_arrow_table since DuckDB 1.4; fetch_arrow_table before it
+        fetched = getattr(read, "to_arrow_table", None) or read.fetch_arrow_table
+        return _pandas(fetched().cast(pa.schema([*PARTITIONS, *MOVEMENTS])))
     books = _books(source)
     rows, problems = movement_rows(books.entries, books.catalogue.unit_registry,
                                    str(source.resolve().parent))
