@@ -17,15 +17,9 @@ from typing import NamedTuple
 
 from beancount.core import data
 
-from mtqgledger.figures.movements import (
-    ReportProblem,
-    account_target,
-    unit_namer,
-    whole_dong,
-)
+from mtqgledger.figures.movements import PostingReader, ReportProblem, unit_namer
 from mtqgledger.model.accounts import Line
 from mtqgledger.model.postings import PROVENANCE_KEYS
-from mtqgledger.model.text import bilingual
 from mtqgledger.model.units import UnitRef, Units, posting_unit
 
 
@@ -78,36 +72,20 @@ def movement_rows(entries: Iterable[data.Directive], units: Units | None = None,
     """Every transaction's changes per line and unit, in the books' order (``base``: the folder
     ledger file names are given relative to). Amounts that are not whole VND make the table
     empty and each a problem, as :func:`.movements.movements` does."""
-    accounts: dict[str, tuple[int, int, int] | None] = {}
-    lines: list[Line] = []
-    numbers: dict[Line, int] = {}
+    reader = PostingReader()
     name_unit = unit_namer(units)
     rows: list[MovementRow] = []
-    problems: list[ReportProblem] = []
     for entry in entries:
         if not isinstance(entry, data.Transaction):
             continue
         cells: dict[tuple[int, UnitRef], list[int]] = {}
-        for posting in entry.postings:
-            target = accounts.get(posting.account, False)
-            if target is False:
-                target = accounts[posting.account] = account_target(posting.account, lines,
-                                                                    numbers)
-            if target is None:
-                continue
-            number, column, sign = target
-            dong = whole_dong(posting)
-            if dong is None:
-                problems.append(ReportProblem(entry.meta, bilingual(
-                    f"{posting.account}: số tiền phải là đồng nguyên",
-                    f"expected whole VND, found {posting.units}"), entry))
-                continue
-            unit = name_unit(lines[number].province, *posting_unit(entry, posting))
+        for number, column, dong, posting in reader.changes(entry):
+            unit = name_unit(reader.lines[number].province, *posting_unit(entry, posting))
             cell = cells.setdefault((number, unit), [0, 0, 0])
-            cell[column] += sign * dong
+            cell[column] += dong
         if cells:
-            rows.extend(_rows_of(entry, cells, lines, base))
-    return ([], problems) if problems else (rows, [])
+            rows.extend(_rows_of(entry, cells, reader.lines, base))
+    return ([], reader.problems) if reader.problems else (rows, [])
 
 
 def _rows_of(entry: data.Transaction, cells: dict[tuple[int, UnitRef], list[int]],

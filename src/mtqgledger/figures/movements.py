@@ -11,7 +11,7 @@ ratios are exact ``Decimal`` quotients, rounded only when displayed::
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -90,6 +90,37 @@ def whole_dong(posting: data.Posting) -> int | None:
     return int(number)
 
 
+class PostingReader:
+    """The postings the reports count, read once per account: each one's line (by number),
+    column (plan, payments, advances) and signed whole đồng; an amount that is not whole
+    VND is a problem instead."""
+
+    def __init__(self) -> None:
+        # account -> (line number, column, sign), or None for accounts reports ignore
+        self.accounts: dict[str, tuple[int, int, int] | None] = {}
+        self.lines: list[Line] = []
+        self.numbers: dict[Line, int] = {}
+        self.problems: list[ReportProblem] = []
+
+    def changes(self, entry: data.Transaction) -> Iterator[tuple[int, int, int, data.Posting]]:
+        accounts = self.accounts
+        for posting in entry.postings:
+            target = accounts.get(posting.account, False)
+            if target is False:
+                target = accounts[posting.account] = account_target(
+                    posting.account, self.lines, self.numbers)
+            if target is None:
+                continue
+            number, column, sign = target
+            dong = whole_dong(posting)
+            if dong is None:
+                self.problems.append(ReportProblem(entry.meta, bilingual(
+                    f"{posting.account}: số tiền phải là đồng nguyên",
+                    f"expected whole VND, found {posting.units}"), entry))
+                continue
+            yield number, column, sign * dong, posting
+
+
 def movements(entries: Iterable[data.Directive], units: Units | None = None,
               ) -> tuple[list[Movement], list[ReportProblem]]:
     """Reduce transactions to per-line, per-unit, per-day changes of plan, payments and
@@ -99,12 +130,9 @@ def movements(entries: Iterable[data.Directive], units: Units | None = None,
     once and lines are ranked once rather than compared per movement. If any
     amount is not whole VND the table is empty and each such posting is a problem.
     """
-    # account -> (line number, column, sign), or None for accounts reports ignore
-    accounts: dict[str, tuple[int, int, int] | None] = {}
-    lines: list[Line] = []
-    numbers: dict[Line, int] = {}
+    reader = PostingReader()
+    lines = reader.lines
     totals: dict[tuple[int, datetime.date, int], list[int]] = {}
-    problems: list[ReportProblem] = []
     name_unit = unit_namer(units)
     # Units by number, as lines: small integers hash and sort faster than names.
     unit_numbers: dict[UnitRef, int] = {NO_UNIT: 0}
@@ -112,20 +140,7 @@ def movements(entries: Iterable[data.Directive], units: Units | None = None,
         if not isinstance(entry, data.Transaction):
             continue
         entry_unit = None
-        for posting in entry.postings:
-            target = accounts.get(posting.account, False)
-            if target is False:
-                target = accounts[posting.account] = account_target(posting.account, lines,
-                                                                    numbers)
-            if target is None:
-                continue
-            number, column, sign = target
-            dong = whole_dong(posting)
-            if dong is None:
-                problems.append(ReportProblem(entry.meta, bilingual(
-                    f"{posting.account}: số tiền phải là đồng nguyên",
-                    f"expected whole VND, found {posting.units}"), entry))
-                continue
+        for number, column, dong, posting in reader.changes(entry):
             if posting.meta and UNIT_KEY in posting.meta:  # a handover names each side's unit
                 unit = unit_numbers.setdefault(
                     name_unit(lines[number].province, *posting_unit(entry, posting)),
@@ -140,9 +155,9 @@ def movements(entries: Iterable[data.Directive], units: Units | None = None,
             cell = totals.get(key)
             if cell is None:
                 cell = totals[key] = [0, 0, 0]
-            cell[column] += sign * dong
-    if problems:
-        return [], problems
+            cell[column] += dong
+    if reader.problems:
+        return [], reader.problems
     rank = {number: place for place, number in
             enumerate(sorted(range(len(lines)), key=lambda n: lines[n].sort_key))}
     ordered = sorted(totals.items(), key=lambda item: (rank[item[0][0]], item[0][1],
