@@ -3,19 +3,19 @@
 Usage::
 
     python bench/rollup_bench.py [--movements 10000000] [--provinces 34] [--repeat 3]
-    python bench/rollup_bench.py --movements 300000 --repeat 1 --results -   # quick look
+    python bench/rollup_bench.py --movements 300000 --repeat 1 --results -   # a quick look
 
-It generates (numpy and pyarrow, seeded) a folder in exactly `mtqg export parquet`'s
-layout: one books per surviving province of the bundled catalogue, the first ``--merged``
-provinces merged away in their successor's books (plan years 2022-2025 only), plan years
-2022-2026 on real catalogue leaves, NSTW/NSDP × DTPT/SN, spending units, allocations,
-top-ups and cancellations, advances, payments and advance recoveries, and extensions
-into the next year (``K`` lines) with their decisions. A folder generated with the same
-parameters is reused. Then, each in a fresh process (run.measure: wall time and peak
-RSS), medians of ``--repeat`` runs: `mtqg rollup --by project --plan-year 2026 --as-of
-2026-09-30` national and for one province, and the Python report (the Parquet read
-with pyarrow into ``Movement`` rows, then ``disbursement_report``) for both, whose JSON
-must equal the roll-up's byte for byte. It rewrites its section of bench/RESULTS.md.
+bench/rollup_generate.py writes the export folder under ``--out`` (reused when it was
+generated with the same parameters). Then, each in a fresh process (run.measure: wall
+time and peak RSS), medians of ``--repeat`` rounds: `mtqg rollup DIR --by project
+--plan-year 2026 --as-of 2026-09-30 --format json -o FILE`, national and for one
+province (Tuyên Quang, with Hà Giang merged into it), and the Python report on the same
+files (``python-report`` below: pyarrow into ``Movement`` rows, then
+``disbursement_report``), whose JSON must equal the roll-up's byte for byte. Where the
+Python report would not fit in memory, ``--python-movements N`` runs it (and the
+roll-up beside it) on a folder of N movements. One more run of each kind times its
+phases from inside. It rewrites its section of bench/RESULTS.md (``--results -``:
+only prints it).
 """
 
 from __future__ import annotations
@@ -23,312 +23,302 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
-
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent / "src"), str(HERE)]
 
-from mtqgledger import __version__  # noqa: E402
-from mtqgledger.figures.movement_rows import MovementRow  # noqa: E402
-from mtqgledger.model.accounts import Line  # noqa: E402
-from mtqgledger.model.catalogue import Catalogue  # noqa: E402
-from mtqgledger.model.catalogue_files import load_catalogue  # noqa: E402
-from mtqgledger.model.units import NO_UNIT, UnitRef  # noqa: E402
-from mtqgledger.outputs import parquet  # noqa: E402
-
 SECTION = "## National roll-up over Parquet (issue 13)"
-GENERATOR = 1  # raised whenever the generated data changes: a folder of another is remade
-YEARS = range(2022, 2027)
 AS_OF, PLAN_YEAR, PROVINCE = datetime.date(2026, 9, 30), 2026, "TuyenQuang"
-GOALS = {"national": (10.0, 2048.0), "province": (2.0, None)}  # seconds, MB
-EPOCH = datetime.date(1970, 1, 1)
-# Row kinds (transaction ``kind`` metadata), what they change and their narration.
-KINDS = ("giao", "bo-sung", "huy", "thanh-toan", "tam-ung", "thu-hoi-tam-ung", "keo-dai")
-NARRATIONS = ("Giao kế hoạch vốn năm {y}", "Bổ sung kế hoạch vốn năm {y}",
-              "Hủy dự toán năm {y}", "Thanh toán khối lượng hoàn thành",
-              "Tạm ứng vốn theo hợp đồng", "Thu hồi tạm ứng",
-              "Kéo dài thời gian thực hiện và giải ngân vốn năm {y}")
-GIAO, BO_SUNG, HUY, THANH_TOAN, TAM_UNG, THU_HOI, KEO_DAI = range(len(KINDS))
-UNIT_KINDS = ("UBND xã", "Ban QLDA ĐTXD huyện", "Phòng Dân tộc huyện",
-              "Trường PTDTBT TH&THCS", "Trung tâm Y tế huyện", "Phòng Nông nghiệp huyện")
-PLACES = ("Mường Tè", "Nậm Nhùn", "Sìn Hồ", "Phong Thổ", "Tam Đường", "Than Uyên", "Tân Uyên",
-          "Bắc Mê", "Đồng Văn", "Mèo Vạc", "Quản Bạ", "Yên Minh", "Hoàng Su Phì", "Xín Mần",
-          "Na Hang", "Lâm Bình", "Chiêm Hóa", "Hàm Yên", "Bảo Lâm", "Pác Nặm")
+REPORT = ("--by", "project", "--plan-year", str(PLAN_YEAR), "--as-of", AS_OF.isoformat(),
+          "--format", "json")
+GOALS = {"rollup national": (10.0, 2048.0), "rollup province": (2.0, None)}  # s, MB
+STEPS = ("rollup national", "rollup province", "python national", "python province")
+# outputs.parquet.ITEM_COLUMNS and AMOUNTS, not imported: the measured processes import
+# only what they use
+LEVELS = ("program", "project", "subproject", "content")
+AMOUNTS = ("plan", "payments", "advances")
 
 
-# -- the data -----------------------------------------------------------------------------
+# -- the Python report on the same data, and the phases of each ---------------------------
 
 
-def choose_books(catalogue: Catalogue, count: int, merged: int) -> dict[str, list[str]]:
-    """Each books' own province and the province codes it holds: the first ``merged``
-    provinces merged away go into their successor's books (successors chosen first)."""
-    gone = [code for code, found in catalogue.provinces.items() if found.successor][:merged]
-    surviving = [code for code, found in catalogue.provinces.items() if not found.successor]
-    successors = [catalogue.provinces[code].successor for code in gone]
-    chosen = list(dict.fromkeys([*successors, *surviving]))[:count]
-    return {code: [code, *(old for old in gone if catalogue.provinces[old].successor == code)]
-            for code in chosen}
+def movements_of(path: Path) -> list:
+    """One movement file as ``Movement`` rows (its province and plan year from its folders):
+    each line, unit and day made once, then shared by the rows that name it."""
+    import numpy as np
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from mtqgledger.figures.movements import Movement
+    from mtqgledger.model.accounts import Line
+    from mtqgledger.model.units import UnitRef
+
+    province = path.parent.parent.name.partition("=")[2]
+    year = int(path.parent.name.partition("=")[2])
+    table = pq.read_table(path, columns=[*LEVELS, "source", "capital", "extended_into", "line",
+                                         "unit", "unit_code", "date", *AMOUNTS])
+    by_line = table["line"].combine_chunks().dictionary_encode()
+    _, first = np.unique(by_line.indices.to_numpy(), return_index=True)
+    lines = [Line(province, tuple(record[level] for level in LEVELS
+                                  if record[level] is not None),
+                  record["source"], record["capital"], year, record["extended_into"])
+             for record in table.take(first).to_pylist()]
+    unit_key = pc.binary_join_element_wise(pc.fill_null(table["unit"], ""),
+                                           pc.fill_null(table["unit_code"], ""), "\x1f")
+    by_unit = unit_key.combine_chunks().dictionary_encode()
+    units = [UnitRef(*key.split("\x1f")) for key in by_unit.dictionary.to_pylist()]
+    by_day = table["date"].combine_chunks().dictionary_encode()
+    days = by_day.dictionary.to_pylist()
+    return list(map(Movement, map(lines.__getitem__, by_line.indices.to_numpy().tolist()),
+                    map(days.__getitem__, by_day.indices.to_numpy().tolist()),
+                    *(table[name].to_numpy().tolist() for name in AMOUNTS),
+                    map(units.__getitem__, by_unit.indices.to_numpy().tolist())))
 
 
-def leaves(catalogue: Catalogue, year: int) -> list[tuple[tuple[str, ...], list[str]]]:
-    """(item path, capitals) of every leaf of the programmes in force in ``year``."""
-    found = []
-    for program in catalogue.programs.values():
-        first, _, last = program.period.partition("-")
-        if program.period and not int(first) <= year <= int(last or first):
-            continue
-        found += [(node.path, sorted(node.capitals) or ["DTPT", "SN"])
-                  for node in catalogue.descendants(program.path) if not node.children]
+def python_report(folder: Path, province: str | None = None, phases: dict | None = None):
+    """``disbursement_report`` over every movement of the folder (of ``province`` and the
+    provinces merged into it), as a province's own report adds its books up."""
+    from mtqgledger.figures.disbursement import disbursement_report
+    from mtqgledger.national.folder import National
+
+    started = time.perf_counter()
+    national = National([folder])
+    catalogue = national.catalogue
+    codes = None if province is None else [
+        code for code in national.provinces if catalogue.current_province(code).code == province]
+    table = []
+    for name in national.movement_files(codes):
+        table += movements_of(Path(name))
+    read = time.perf_counter()
+    report = disbursement_report(table, catalogue, as_of=AS_OF, budget_year=PLAN_YEAR,
+                                 province=province, by="project",
+                                 extensions=national.extensions)
+    if phases is not None:
+        phases |= {"read s": read - started, "report s": time.perf_counter() - read,
+                   "movements": len(table)}
+    return report
+
+
+def rollup_phases(folder: Path, province: str | None) -> dict[str, float]:
+    """What `mtqg rollup` does, timed step by step in this (fresh) process."""
+    clock = [time.perf_counter()]
+
+    def lap() -> float:
+        clock.append(time.perf_counter())
+        return clock[-1] - clock[-2]
+
+    from mtqgledger.cli import main  # noqa: F401  (what the command imports)
+    from mtqgledger.figures.disbursement import arranged_report
+    from mtqgledger.national.folder import National
+    from mtqgledger.national.rollup import Rollup
+    from mtqgledger.outputs.disbursement import to_json
+
+    lap()
+    phases = {}
+    national = National([folder])
+    selection = Rollup(national, [province] if province else None)
+    national.catalogue, national.extensions  # noqa: B018  (read once, as the report does)
+    phases["manifests and catalogue s"] = lap()
+    figures = selection.line_figures(AS_OF, PLAN_YEAR)
+    phases["DuckDB query s"] = lap()
+    report = arranged_report(figures, national.catalogue, as_of=AS_OF, budget_year=PLAN_YEAR,
+                             province=province, by="project", extensions=national.extensions,
+                             titles=national.catalogue_of)
+    phases["arranged_report s"] = lap()
+    to_json(report)
+    phases["JSON s"] = lap()
+    phases["lines"] = len(figures.by_line)
+    return phases
+
+
+def subcommand(argv: list[str]) -> None:
+    """``python-report DIR OUT.json PHASES.json [PROVINCE]`` or ``rollup-phases DIR
+    PHASES.json [PROVINCE]``: the fresh processes the bench measures."""
+    from mtqgledger.outputs.disbursement import to_json
+
+    if argv[0] == "rollup-phases":
+        folder, phases_file, *province = argv[1:]
+        phases = rollup_phases(Path(folder), province[0] if province else None)
+    else:
+        folder, out, phases_file, *province = argv[1:]
+        phases = {}
+        report = python_report(Path(folder), province[0] if province else None, phases)
+        written = time.perf_counter()
+        Path(out).write_text(to_json(report), encoding="utf-8")
+        phases["JSON s"] = time.perf_counter() - written
+    Path(phases_file).write_text(json.dumps(phases), encoding="utf-8")
+
+
+# -- timing -------------------------------------------------------------------------------
+
+
+def command(step: str, folder: Path, out: Path) -> list[str]:
+    from run import tools
+
+    province = ["--province", PROVINCE] if step.endswith("province") else []
+    if step.startswith("rollup"):
+        return [*tools()[1], "rollup", str(folder), *REPORT, *province, "-o", str(out)]
+    return [sys.executable, str(Path(__file__).resolve()), "python-report", str(folder),
+            str(out), str(out.with_suffix(".phases.json")), *province[1:]]
+
+
+def timed(folder: Path, steps: list[str], repeat: int) -> dict[str, dict]:
+    """Each step's runs (wall s, peak MB), its JSON's rows, and its phases from one more
+    run; the Python report's JSON must be the roll-up's."""
+    from run import child_env, measure
+
+    found = {step: {"runs": []} for step in steps}
+    with tempfile.TemporaryDirectory(prefix="rollup-bench-") as scratch:
+        for number in range(repeat):
+            outputs = {}
+            for step in steps:
+                outputs[step] = Path(scratch) / f"{step.replace(' ', '-')}.json"
+                run = measure(command(step, folder, outputs[step]), child_env(), step)
+                found[step]["runs"].append((run.wall, run.rss_mb))
+                found[step]["rows"] = len(json.loads(outputs[step].read_text("utf-8")))
+                print(f"round {number + 1}: {step} {run.wall:.2f} s {run.rss_mb:.0f} MB",
+                      file=sys.stderr, flush=True)
+            for where in ("national", "province"):
+                mine, theirs = outputs.get(f"python {where}"), outputs.get(f"rollup {where}")
+                if mine and theirs and mine.read_bytes() != theirs.read_bytes():
+                    raise SystemExit(f"{folder}: the Python report {where} differs from "
+                                     f"mtqg rollup's ({mine}, {theirs})")
+        for step in steps:
+            found[step]["phases"] = phases_of(step, folder, Path(scratch))
     return found
 
 
-def year_lines(catalogue: Catalogue, code: str, year: int, rng: np.random.Generator,
-               ) -> tuple[list[Line], list[int]]:
-    """A province's lines of a plan year, then the lines extended into the next year
-    (``K`` lines), with the base line each extends."""
-    base = []
-    for path, capitals in leaves(catalogue, year):
-        if rng.random() < 0.8:
-            sources = ["NSTW", "NSDP"] if rng.random() < 0.4 else ["NSTW"]
-            kept = [c for c in capitals if rng.random() < 0.7] or capitals[:1]
-            base += [Line(code, path, source, capital, year)
-                     for source in sources for capital in kept]
-    share = 0.3 if year == 2025 else 0.15 if year < PLAN_YEAR else 0.0
-    extended = [n for n in range(len(base)) if rng.random() < share]
-    return base + [base[n].extended(year + 1) for n in extended], extended
+def phases_of(step: str, folder: Path, scratch: Path) -> dict[str, float]:
+    """The step's phases, timed from inside a fresh process; the rest of its wall time is
+    the interpreter's start, imports (this script's numpy and pyarrow among them) and exit."""
+    from run import child_env, measure
+
+    out = scratch / "phases.json"
+    args = [sys.executable, str(Path(__file__).resolve()), "rollup-phases", str(folder),
+            str(out), *([PROVINCE] if step.endswith("province") else [])]
+    if step.startswith("python"):
+        args, out = command(step, folder, scratch / "phased.json"), \
+            scratch / "phased.phases.json"
+    run = measure(args, child_env(), f"{step} (phases)")
+    phases = json.loads(out.read_text(encoding="utf-8"))
+    inside = sum(value for name, value in phases.items() if name.endswith(" s"))
+    return {"start-up and imports s": run.wall - inside, **phases}
 
 
-def _rows(lines: np.ndarray, kind: object, day: object, plan: object = 0,
-          payments: object = 0, advances: object = 0) -> dict[str, np.ndarray]:
-    n = lines.size
-    return {"line": lines.astype(np.int32), "kind": np.broadcast_to(kind, n).astype(np.int8),
-            "day": np.broadcast_to(day, n).astype(np.int32),
-            **{name: np.broadcast_to(value, n).astype(np.int64) for name, value in
-               (("plan", plan), ("payments", payments), ("advances", advances))}}
+# -- the results --------------------------------------------------------------------------
 
 
-def _plan_rows(size: np.ndarray, n: int, span: tuple[int, int], rng: np.random.Generator,
-               ) -> dict[str, np.ndarray]:
-    """Each line's allocation early in the year, then top-ups and cancellations."""
-    start, end = span
-    lines = np.concatenate([np.arange(size.size),
-                            rng.integers(0, size.size, max(0, n // 25 - size.size))])
-    kind = np.where(rng.random(lines.size) < 0.75, BO_SUNG, HUY)
-    kind[:size.size] = GIAO
-    share = np.where(kind == GIAO, 0.85, rng.uniform(0.02, 0.1, lines.size)
-                     * np.where(kind == HUY, -1 / 3, 1))
-    day = np.where(kind == GIAO, start + rng.integers(0, 60, lines.size),
-                   rng.integers(start + 60, end, lines.size))
-    return _rows(lines, kind, day, plan=(size[lines] * share).round(-6))
+def _verdict(step: str, wall: float, rss: float) -> str:
+    seconds, megabytes = GOALS.get(step, (None, None))
+    parts = []
+    if seconds is not None:
+        parts.append(f"≤ {seconds:g} s " + ("met" if wall <= seconds else "**missed**"))
+    if megabytes is not None:
+        parts.append(f"≤ {megabytes / 1024:g} GB " + ("met" if rss <= megabytes else
+                                                       "**missed**"))
+    return ", ".join(parts) or "(beside it)"
 
 
-def _spending_rows(lines: np.ndarray, target: np.ndarray, day: np.ndarray,
-                   rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Payments, advances and advance recoveries adding up to about ``target`` a line."""
-    share = rng.exponential(1.0, lines.size)
-    share /= np.bincount(lines, share, target.size)[lines]
-    amount = (target[lines] * share).round(-3)
-    kind = rng.choice([THANH_TOAN, TAM_UNG, THU_HOI], lines.size, p=[0.55, 0.25, 0.2])
-    return _rows(lines, kind, day, payments=np.where(kind == TAM_UNG, 0, amount),
-                 advances=np.select([kind == TAM_UNG, kind == THU_HOI], [amount, -amount], 0))
+def _phases(phases: dict) -> str:
+    return ", ".join(f"{name.removesuffix(' s')} {value:.2f} s" if name.endswith(" s")
+                     else f"{value:,} {name}" for name, value in phases.items())
 
 
-def year_rows(lines: list[Line], extended: list[int], n: int, rng: np.random.Generator,
-              ) -> dict[str, np.ndarray]:
-    """About ``n`` rows over a partition's lines (numbered as ``lines``): kind, day since
-    1970, plan, payments, advances; money extended early the next year is spent then."""
-    base, ext = len(lines) - len(extended), np.asarray(extended, dtype=np.int64)
-    start, end = ((datetime.date(y, 1, 1) - EPOCH).days for y in (lines[0].plan_year,
-                                                                   lines[0].plan_year + 1))
-    size = rng.lognormal(np.log(4e9), 1.0, base).round(-6)  # each line's plan
-    plan = _plan_rows(size, n, (start, end), rng)
-    moved = (size[ext] * rng.uniform(0.05, 0.25, ext.size)).round(-6)
-    ext_day = end + int(rng.integers(5, 40))  # the extension decision, early next year
-    extension = _rows(np.concatenate([ext, base + np.arange(ext.size)]), KEO_DAI, ext_day,
-                      plan=np.concatenate([-moved, moved]))
-    later_n = n // 10 if ext.size else 0
-    own_n = max(0, n - plan["line"].size - extension["line"].size - later_n)
-    target = rng.uniform(0.5, 0.95, len(lines)) * np.append(size, moved)
-    own = _spending_rows(rng.integers(0, base, own_n), target,
-                         start + rng.beta(1.8, 1.0, own_n) * (end - start), rng)
-    later = _spending_rows(base + rng.integers(0, max(ext.size, 1), later_n), target,
-                           ext_day + rng.beta(1.5, 1.2, later_n) * (end + 360 - ext_day), rng)
-    return {key: np.concatenate([part[key] for part in (plan, extension, own, later)])
-            for key in plan}
+def table(results: list[tuple[dict, dict]]) -> tuple[str, str]:
+    """The timings table, and where each step's time went."""
+    rows, phases = [], []
+    label = {"rollup national": "`mtqg rollup` national",
+             "rollup province": f"`mtqg rollup --province {PROVINCE}`",
+             "python national": "Python report national",
+             "python province": f"Python report {PROVINCE}"}
+    for summary, found in results:
+        for step, value in found.items():
+            walls = [wall for wall, _ in value["runs"]]
+            wall, rss = statistics.median(walls), statistics.median(r for _, r in value["runs"])
+            rows.append(f"| {label[step]} | {summary['movements']:,} | {wall:.2f} | "
+                        f"{', '.join(f'{w:.2f}' for w in walls)} | {rss:.0f} | "
+                        f"{value['rows']:,} | {_verdict(step, wall, rss)} |")
+            phases.append(f"- {label[step]} ({summary['movements']:,} movements): "
+                          + _phases(value["phases"]))
+    return "\n".join(rows), "\n".join(phases)
 
 
-def decision_of(kind: int, day: int, year: int) -> str:
-    """The decision a plan or extension row cites; 2025 money went on by NQ 257/2025/QH15."""
-    if kind == KEO_DAI and year == 2025:
-        return "257/2025/QH15"
-    return f"{100 + (day * 37 + kind) % 2900}/QĐ-UBND"
+def section(results: list[tuple[dict, dict]], args, machine: dict[str, str]) -> str:
+    summary = results[0][0]
+    described = ", ".join(f"{key} {value}" for key, value in machine.items())
+    rows, phases = table(results)
+    return f"""{SECTION}
+
+Written by `bench/rollup_bench.py` on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} \
+UTC (`--movements {args.movements} --provinces {args.provinces} --merged {args.merged} \
+--seed {args.seed} --repeat {args.repeat}`; {described}).
+
+Data (`bench/rollup_generate.py`, generated in {summary['generate_s']:.0f} s): \
+{summary['books']} books, one per province, holding {len(summary['codes'])} province codes \
+({', '.join(summary['merged'])} merged away, in their successors' books, to 2025), plan \
+years {summary['years']}, {summary['lines']:,} lines ({summary['extended']:,} of them \
+extended into the next year), {summary['units']:,} spending units, \
+{summary['movements']:,} movements in {summary['files']} Parquet files: \
+{summary['movements_mb']:.0f} MB on disk ({summary['mb']:.0f} MB with the dimension \
+tables and manifests).
+
+Each command in a fresh process (run.measure: wall time, peak RSS), medians of \
+{args.repeat} rounds; the report is by project for plan year {PLAN_YEAR} (its own lines \
+and the 2022-2025 money extended into it), as of {AS_OF:%d/%m/%Y}; the province is \
+{PROVINCE}, with the lines of Hà Giang merged into it. The Python report reads the same \
+files with pyarrow into `Movement` rows (each line, unit and day one object, shared) and \
+calls `disbursement_report`; its JSON equalled the roll-up's byte for byte in every round. \
+Rows: the report's rows.
+
+| command | movements | wall s | runs s | peak MB | rows | goal |
+|---|---:|---:|---|---:|---:|---|
+{rows}
+
+Where the time goes (one more run of each, timed from inside):
+
+{phases}
+"""
 
 
-def _texts(rows: dict[str, np.ndarray], year: int) -> dict[str, pa.Array]:
-    """The provenance columns: decision or voucher, source file, sheet, row, ledger place."""
-    n, kind, day = rows["line"].size, rows["kind"], rows["day"]
-    cites = np.isin(kind, [GIAO, BO_SUNG, HUY, KEO_DAI])
-    number = pc.cast(pa.array(100 + (day.astype(np.int64) * 37 + kind) % 2900), pa.string())
-    decision = pc.binary_join_element_wise(number, "/QĐ-UBND", "")
-    if year == 2025:
-        decision = pc.if_else(pa.array(kind == KEO_DAI), "257/2025/QH15", decision)
-    serial = pc.utf8_lpad(pc.cast(pa.array(np.arange(1, n + 1)), pa.string()), 7, "0")
-    month = (day.astype("datetime64[D]").astype("datetime64[M]").astype(int)
-             - (year - 1970) * 12)
-    files = pa.array([f"quyet-dinh/QD-giao-von-{year}-{m % 12 + 1:02d}.xlsx" for m in range(24)]
-                     + [f"kho-bac/sao-ke-{year + m // 12}-{m % 12 + 1:02d}.xlsx"
-                        for m in range(24)])
-    return {"decision": pc.if_else(pa.array(cites), decision, None),
-            "decision_date": pc.if_else(pa.array(cites), pa.array(day, pa.date32()), None),
-            "voucher": pc.if_else(pa.array(cites), None, pc.binary_join_element_wise(
-                f"KB{year % 100}-", serial, "")),
-            "source_file": files.take(pa.array(np.where(cites, 0, 24) + month)),
-            "sheet": pa.array(["Phụ lục", "Sao kê"]).take(pa.array((~cites).astype(np.int8))),
-            "row": pa.array(8 + np.arange(n) % 4000, pa.int64()),
-            "ledger_file": pa.array([f"{year}.beancount"]).take(pa.array(np.zeros(n, int))),
-            "ledger_line": pa.array(10 + 6 * np.arange(n), pa.int64())}
+def main() -> None:
+    if sys.argv[1:2] in (["python-report"], ["rollup-phases"]):
+        subcommand(sys.argv[1:])
+        return
+    from rollup_generate import ensure
+    from run import machine_info
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--movements", type=int, default=10_000_000)
+    parser.add_argument("--python-movements", type=int,
+                        help="run the Python report on a folder of this many movements "
+                             "(default: the same folder)")
+    parser.add_argument("--provinces", type=int, default=34)
+    parser.add_argument("--merged", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=HERE / "out" / "rollup")
+    parser.add_argument("--results", default=str(HERE / "RESULTS.md"),
+                        help="RESULTS.md to update, or - to only print")
+    args = parser.parse_args()
+    shape = (args.provinces, args.merged, args.seed)
+    folder, summary = ensure(args.out, args.movements, *shape)
+    apart = args.python_movements not in (None, args.movements)
+    results = [(summary, timed(folder, list(STEPS[:2] if apart else STEPS), args.repeat))]
+    if apart:
+        folder, summary = ensure(args.out, args.python_movements, *shape)
+        results.append((summary, timed(folder, list(STEPS), args.repeat)))
+    text = section(results, args, machine_info())
+    print(text)
+    if args.results != "-":
+        from sections import replace_section
+
+        replace_section(SECTION, text, Path(args.results))
 
 
-def partition_table(lines: list[Line], rows: dict[str, np.ndarray], units: list[UnitRef],
-                    books: str) -> pa.Table:
-    """The rows as the export's movement table, in the books' order (by day)."""
-    order = np.argsort(rows["day"], kind="stable")
-    rows = {key: values[order] for key, values in rows.items()}
-    year = lines[0].plan_year
-    at = pa.array(rows["line"])
-    unit_at = pa.array(rows["unit"], mask=rows["unit"] < 0)
-    columns = {level: pa.array([line.item_path[depth] if len(line.item_path) > depth else None
-                                for line in lines], pa.string()).take(at)
-               for depth, level in enumerate(parquet.ITEM_COLUMNS)}
-    columns |= {
-        "source": pa.array([line.source for line in lines]).take(at),
-        "capital": pa.array([line.capital for line in lines]).take(at),
-        "extended_into": pa.array([line.extended_into for line in lines], pa.int32()).take(at),
-        "line": pa.array([line.name() for line in lines]).take(at),
-        "unit": pa.array([unit.name for unit in units]).take(unit_at),
-        "unit_code": pa.array([unit.code for unit in units]).take(unit_at),
-        "date": pa.array(rows["day"], pa.date32()),
-        **{name: pa.array(rows[name]) for name in parquet.AMOUNTS},
-        "kind": pa.array(KINDS).take(pa.array(rows["kind"])),
-        "narration": pa.array([text.format(y=year) for text in NARRATIONS]).take(
-            pa.array(rows["kind"])),
-        **_texts(rows, year),
-        "books": pa.array([books]).take(pa.array(np.zeros(at.__len__(), int)))}
-    return pa.Table.from_arrays([columns[field.name] for field in parquet.MOVEMENTS],
-                                schema=parquet.MOVEMENTS)
-
-
-def province_units(number: int, rng: np.random.Generator) -> list[UnitRef]:
-    """The spending units of the ``number``-th province code: names unique in it, and codes
-    (Mã ĐVQHNS) unique in the nation."""
-    return [UnitRef(f"{UNIT_KINDS[i % len(UNIT_KINDS)]} "
-                    f"{PLACES[(i // len(UNIT_KINDS) + number) % len(PLACES)]}",
-                    str(1_000_000 + 1000 * number + i))
-            for i in range(int(rng.integers(15, 60)))]
-
-
-def partitions(catalogue: Catalogue, movements: int, provinces: int, merged: int,
-               seed: int) -> list[tuple[str, str, int, int]]:
-    """(books' province, province code, plan year, movements) of every partition: provinces
-    of uneven size, more movements in later years, none after a province was merged away."""
-    rng = np.random.default_rng(seed)
-    parts = [(own, code, year) for own, codes in choose_books(catalogue, provinces,
-                                                              merged).items()
-             for code in codes for year in YEARS if code == own or year < 2026]
-    size = {code: rng.lognormal(0, 0.5) for _, code, _ in parts}
-    weights = np.array([size[code] * (1 + 0.1 * (year - YEARS[0])) for _, code, year in parts])
-    counts = rng.multinomial(movements, weights / weights.sum())
-    return [(*part, int(count)) for part, count in zip(parts, counts, strict=True)]
-
-
-def write_partition(folder: Path, catalogue: Catalogue, part: tuple[str, str, int, int],
-                    books: str, units: list[UnitRef], rng: np.random.Generator,
-                    ) -> tuple[str, int, set[MovementRow], dict[tuple[int, int], str]]:
-    """One movement file: its name, rows, (line, unit) pairs and extension decision."""
-    _, code, year, n = part
-    lines, extended = year_lines(catalogue, code, year, rng)
-    rows = year_rows(lines, extended, n, rng)
-    home = rng.integers(0, len(units), len(lines))
-    rows["unit"] = (home[rows["line"]] + rng.integers(0, 4, rows["line"].size)) % len(units)
-    rows["unit"][rng.random(rows["line"].size) < 0.03] = -1  # money no unit was named for
-    name = f"movements/province={code}/plan_year={year}/{books}.parquet"
-    (folder / name).parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(partition_table(lines, rows, units, books), folder / name,
-                   compression="zstd")
-    pairs = np.unique(rows["line"].astype(np.int64) * 1000 + rows["unit"] + 1)
-    seen = {MovementRow(lines[pair // 1000], EPOCH, 0, 0, 0,
-                        units[pair % 1000 - 1] if pair % 1000 else NO_UNIT, None, "", None,
-                        None, None, None, None, None, None, None) for pair in pairs.tolist()}
-    cited = {}
-    if extended:
-        day = int(rows["day"][rows["kind"] == KEO_DAI][0])
-        cited[(year, year + 1)] = decision_of(KEO_DAI, day, year)
-    return name, rows["line"].size, seen, cited
-
-
-def write_books(folder: Path, catalogue: Catalogue, own: str,
-                parts: list[tuple[str, str, int, int]], seed: int) -> dict[str, int]:
-    """One province's books as `mtqg export parquet` writes them, manifest last."""
-    codes = list(dict.fromkeys(code for _, code, _, _ in parts))
-    ledger = f"/srv/mtqg/{own}/main.beancount"
-    books = parquet.books_name(Path(ledger), codes)
-    numbers = {code: list(catalogue.provinces).index(code) for code in codes}
-    units = {code: province_units(numbers[code], np.random.default_rng([seed, 1, numbers[code]]))
-             for code in codes}
-    files, rows, seen, cited = [], 0, set(), {}
-    for part in parts:
-        rng = np.random.default_rng([seed, 2, numbers[part[1]], part[2]])
-        name, count, pairs, decisions = write_partition(folder, catalogue, part, books,
-                                                        units[part[1]], rng)
-        files.append(name)
-        rows += count
-        seen |= pairs
-        for key, decision in decisions.items():
-            cited.setdefault(key, []).append(decision)
-    extensions = {key: tuple(dict.fromkeys(found)) for key, found in sorted(cited.items())}
-    fingerprint = f"rollup-bench-{GENERATOR}-{seed}-{own}"
-    export = parquet.Export(books, ledger, fingerprint, sorted(seen, key=lambda r: (
-        r.line.sort_key, r.unit)), catalogue, [], extensions)
-    files += parquet._write_dimensions(folder, export)  # as the export writes them
-    manifest = pa.table({
-        "books": [books], "ledger": [ledger], "fingerprint": [fingerprint],
-        "schema_version": [parquet.SCHEMA_VERSION], "mtqgledger": [__version__],
-        "exported_at": [datetime.datetime.now(datetime.UTC).replace(tzinfo=None)],
-        "provinces": [sorted(codes)], "rows": [rows], "files": [sorted(files)]})
-    (folder / "books").mkdir(parents=True, exist_ok=True)
-    pq.write_table(manifest, folder / "books" / f"{books}.parquet", compression="zstd")
-    return {"rows": rows, "lines": len({pair.line for pair in seen}),
-            "extended": len({pair.line for pair in seen if pair.line.extended_into}),
-            "units": len({(pair.line.province, pair.unit) for pair in seen
-                          if pair.unit != NO_UNIT})}
-
-
-def generate(folder: Path, movements: int, provinces: int = 34, merged: int = 3,
-             seed: int = 1) -> dict[str, object]:
-    """Write the export folder; what it holds."""
-    catalogue = load_catalogue()
-    started = time.perf_counter()
-    every = partitions(catalogue, movements, provinces, merged, seed)
-    totals = {"rows": 0, "lines": 0, "extended": 0, "units": 0}
-    books = list(dict.fromkeys(own for own, _, _, _ in every))
-    for own in books:
-        found = write_books(folder, catalogue, own, [p for p in every if p[0] == own], seed)
-        totals = {key: totals[key] + found[key] for key in totals}
-    files = list((folder / "movements").rglob("*.parquet"))
-    return {"books": len(books), "codes": sorted({code for _, code, _, _ in every}),
-            "merged": sorted({code for own, code, _, _ in every if code != own}),
-            "years": f"{YEARS[0]}-{YEARS[-1]}", "movements": totals["rows"],
-            "lines": totals["lines"], "extended": totals["extended"], "units": totals["units"],
-            "files": len(files), "mb": sum(path.stat().st_size for path in folder.rglob("*")
-                                            if path.is_file()) / 2**20,
-            "movements_mb": sum(path.stat().st_size for path in files) / 2**20,
-            "generate_s": time.perf_counter() - started}
+if __name__ == "__main__":
+    main()

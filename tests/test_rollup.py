@@ -164,6 +164,14 @@ def test_the_nation_is_the_report_of_all_books_together(nation, year) -> None:
         assert found.total.plan > 10**13
 
 
+def test_a_provinces_default_period_is_its_books(nation) -> None:
+    books, folder = nation
+    national = National([folder])
+    for own, province in (("tuyenquang", "HaGiang"), ("tuyenquang", "TuyenQuang"),
+                          ("laichau", "LaiChau")):
+        assert Rollup(national, [province]).period(None, None) == books[own].period(), province
+
+
 def test_the_quarterly_form_by_province(nation) -> None:
     books, folder = nation
     quarter = Quarter(2026, 3)

@@ -45,11 +45,17 @@ class Rollup:
             if code in provinces or (catalogue.provinces.get(code) is not None
             and catalogue.current_province(code).code in provinces)]
         self.files = national.movement_files(codes)
+        # A report's default day and year are its books' (Books.period): of every province
+        # the books holding the selected ones hold.
+        self.books_files = self.files if codes is None else national.movement_files(
+            [code for found in national.exports if set(found.provinces) & set(codes)
+             for code in found.provinces])
         self.connection = duckdb.connect()
 
-    def movements_sql(self) -> str:
-        """The selected movement files as a table of SQL's FROM."""
-        listed = ", ".join("'" + name.replace("'", "''") + "'" for name in self.files)
+    def movements_sql(self, files: Sequence[str] | None = None) -> str:
+        """The selected movement files (or ``files``) as a table of SQL's FROM."""
+        files = self.files if files is None else files
+        listed = ", ".join("'" + name.replace("'", "''") + "'" for name in files)
         return f"read_parquet([{listed}], hive_partitioning = true, hive_types = {HIVE_TYPES})"
 
     def _filters(self, as_of: datetime.date | None, budget_year: int | None,
@@ -91,21 +97,20 @@ class Rollup:
                today: datetime.date | None = None) -> tuple[datetime.date, int | None]:
         """As ``Books.period``: as of the last movement, for the as-of year if money of it is
         held, else the latest year before it; ``"all"``: every year (None)."""
+        books = self.movements_sql(self.books_files)
         day = as_of
         if day is None:
-            found = self._scalar(f"SELECT MAX(date) FROM {self.movements_sql()}")
+            found = self.connection.execute(f"SELECT MAX(date) FROM {books}").fetchone()[0] \
+                if self.books_files else None
             day = found or today or datetime.date.today()
         if plan_year == ALL_YEARS:
             return day, None
         if plan_year is None:
             years = [row[0] for row in self.connection.execute(
-                f"SELECT DISTINCT {BUDGET_YEAR_SQL} FROM {self.movements_sql()}").fetchall()] \
-                if self.files else []
+                f"SELECT DISTINCT {BUDGET_YEAR_SQL} FROM {books}").fetchall()] \
+                if self.books_files else []
             return day, default_budget_year(years, day)
         return day, int(plan_year)
-
-    def _scalar(self, sql: str) -> object:
-        return self.connection.execute(sql).fetchone()[0] if self.files else None
 
     def report(self, as_of: datetime.date | None, budget_year: int | None, *,
                by: str = "content", merged_apart: bool = False) -> DisbursementReport:

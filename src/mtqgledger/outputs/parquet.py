@@ -143,9 +143,9 @@ def _refuse_taken_provinces(folder: Path, export: Export) -> None:
         taken = ours & set(record["provinces"])
         if taken:
             raise ExportError(bilingual(
-                f"{folder}: đã có số liệu {', '.join(sorted(taken))} từ sổ {record['ledger']} "
-                f"({record['books']}); xoá {manifest.name} và các tệp {record['books']}.parquet "
-                "trước khi xuất sổ này",
+                f"{folder}: không xuất sổ {export.ledger}: số liệu {', '.join(sorted(taken))} "
+                f"đã có từ sổ {record['ledger']} ({record['books']}); muốn thay thì xoá "
+                f"books/{manifest.name} và mọi tệp {record['books']}.parquet trong {folder}",
                 "another ledger's export holds these provinces"))
 
 
