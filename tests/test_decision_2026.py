@@ -315,3 +315,34 @@ def test_a_city_committee_and_amounts_above_ten_thousand_billion(tmp_path) -> No
     assert plan(ledger, 2026, "content", program="MTQG2635", project="HP2", subproject="TP01",
                 content="ND01", source="NSTW") == 12_348_178_901_000
     assert run("check", ledger).exit_code == 0
+
+
+def test_a_title_naming_no_programme_takes_it_from_the_level_its_rows_name(tmp_path) -> None:
+    """"KẾ HOẠCH VỐN NĂM 2026 CTMTQG" and rows "Hợp phần thứ nhất…": only the 2026–2035
+    programme has Hợp phần, so the rows are its items, to the same đồng."""
+    title = ["UBND TỈNH LAI CHÂU", "", "PHỤ LỤC I", "KẾ HOẠCH VỐN NĂM 2026 CTMTQG",
+             "(Kèm theo Quyết định số 58/QĐ-UBND ngày 20/02/2026 của UBND tỉnh Lai Châu)"]
+    decision = appendix(tmp_path / "QD-58.xlsx", title, "Kinh phí thường xuyên", LAICHAU_ROWS,
+                        sources=("NSTW", "NSĐP"))
+    ledger = new_books(tmp_path)
+    result = run("import", decision, "--ledger", ledger)
+    assert result.exit_code == 0, result.output
+    assert plan(ledger, 2026, "project", program="MTQG2635", project="HP2",
+                capital="DTPT") == 30_080_246_000
+    assert plan(ledger, 2026, "total") == 38_001_071_000
+
+
+def test_a_level_two_programmes_share_is_still_refused_without_a_programme(tmp_path) -> None:
+    """"Dự án 4" in 2025 is GNBV's and DTTS's: a title naming neither is refused, clearly."""
+    rows = [[None, "TỔNG SỐ", "100", "100", None, None, None],
+            ["1", "Dự án 4: Phát triển giáo dục nghề nghiệp", "100", "100", None, None, None],
+            ["a", "Tiểu dự án 1", "100", "100", None, None, None]]
+    title = ["UBND TỈNH LAI CHÂU", "", "PHỤ LỤC", "KẾ HOẠCH VỐN NĂM 2025 CÁC CTMTQG",
+             "(Kèm theo Quyết định số 12/QĐ-UBND ngày 10/01/2025 của UBND tỉnh Lai Châu)"]
+    decision = appendix(tmp_path / "QD-1.xlsx", title, "Vốn sự nghiệp", rows)
+    ledger = new_books(tmp_path)
+    before = snapshot(ledger.parent)
+    result = run("import", decision, "--ledger", ledger)
+    assert result.exit_code != 0
+    assert "QD-1.xlsx" in result.output and "Dự án 4" in result.output
+    assert snapshot(ledger.parent) == before

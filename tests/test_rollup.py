@@ -72,6 +72,7 @@ def _line_history(chance: random.Random, account: str, year: int, hagiang: bool)
         moved = (plan - spent) // 2
         text.append(transaction("2026-01-20", "Kéo dài kế hoạch vốn", {
             "decision": "257/2025/QH15", "decision_date": datetime.date(2025, 12, 11),
+            "kind": postings.EXTENSION_CODE,
             "extend_to": datetime.date(2026, 12, 31), **({"unit": unit} if unit else {})},
             postings.extension(line_of(account), 2026, moved)))
         text.append(pay(_day(chance, datetime.date(2026, 2, 1), datetime.date(2026, 9, 30)),
@@ -266,3 +267,31 @@ def test_a_folder_without_exports_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     result = mtqg("rollup", tmp_path / "empty", code=1)
     assert str(tmp_path / "empty") in result.output and "mtqg export parquet" in result.output
+
+
+def test_books_that_come_to_hold_another_province_export_again(tmp_path: Path) -> None:
+    """Tuyên Quang's books taking in Hà Giang's lines stay the same books in the folder."""
+    folder = tmp_path / "parquet"
+    ledger = write_books(tmp_path / "tuyenquang", ("TuyenQuang",), 5)
+    mtqg("export", "parquet", ledger, "-o", folder)
+    merged = "HaGiang:GNBV:DA4:TDA1:NSTW:SN:Y2025"
+    with ledger.open("a", encoding="utf-8") as file:
+        file.write("\n" + opens(merged) + allocate("2025-02-10", merged, 7))
+    mtqg("export", "parquet", ledger, "-o", folder)
+    national = National([folder])
+    assert national.provinces == ["HaGiang", "TuyenQuang"]
+    assert len(national.exports) == 1
+
+
+def test_every_books_dimension_tables_read_as_one_table(nation) -> None:
+    """Typed columns: an empty one (no Nội dung in 2025 books) is still a string column, so
+    pandas, DuckDB or Spark read the files of every books together."""
+    import duckdb
+    import pandas as pd
+
+    _, folder = nation
+    for table in ("lines", "units", "items", "provinces", "extensions", "books"):
+        frame = pd.read_parquet(folder / table)
+        assert len(frame) > 0, table
+        found = duckdb.sql(f"SELECT COUNT(*) FROM read_parquet('{folder / table}/**/*.parquet')")
+        assert found.fetchone()[0] == len(frame), table

@@ -48,8 +48,7 @@ def movements(source: str | Path) -> pd.DataFrame:
                                    str(source.resolve().parent))
     if problems:
         raise RollupError(problems[0].message)
-    provinces = {row.line.province for row in rows}
-    return _pandas(movements_table(rows, books_name(source, provinces), partitions=True))
+    return _pandas(movements_table(rows, books_name(source), partitions=True))
 
 
 def report(source: str | Path, *, as_of: datetime.date | None = None,

@@ -96,6 +96,10 @@ def _resolve(row: Row, names: Names, context: tuple[str, ...], plan_year: int, s
     if not _structural(folded, names, context):
         return None
     try:
+        if not context and not folded.startswith("chuong trinh"):
+            # "Hợp phần thứ nhất" first, under a title naming no programme: the programme
+            # whose levels the row names
+            context = names.program_of_levels(row.title, plan_year)
         if folded.startswith("chuong trinh") or not context:
             # A programme row names a programme, whatever the sheet's title said.
             return names.program(row.title, plan_year)

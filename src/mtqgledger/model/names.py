@@ -161,6 +161,15 @@ class Names:
         closest = [node for _, _, node in sorted(scored, key=lambda item: (-item[1], -item[0]))]
         raise self._problem(text, (), closest[:SUGGESTIONS], several=len(fitting) > 1)
 
+    def program_of_levels(self, text: str, plan_year: int | None = None) -> tuple[str, ...]:
+        """The programme a row names by its level alone ("Hợp phần thứ nhất" under a title
+        that names no programme: only the 2026–2035 programme has Hợp phần), when exactly
+        one programme running in the plan year has that level; else ()."""
+        found = [node for node in self.catalogue.programs.values()
+                 if self._uses_levels(node, [text])
+                 and (plan_year is None or _in_period(node, plan_year))]
+        return found[0].path if len(found) == 1 else ()
+
     def _uses_levels(self, program: Node, texts: Sequence[str]) -> bool:
         """True if a text names an item by one of the programme's level names and a number."""
         levels = self._levels(program.code)

@@ -23,7 +23,7 @@ def export_books(books: Books, ledger: Path, folder: Path) -> Exported:
     """Write ``books`` (opened from ``ledger``, without errors) into ``folder``, unless the
     folder holds this very export already."""
     provinces = sorted({move.line.province for move in books.movements})
-    name = parquet.books_name(ledger, provinces)
+    name = parquet.books_name(ledger)
     fingerprint = books.inputs_fingerprint()
     if parquet.unchanged(folder, name, fingerprint):
         return Exported(name, [], 0, provinces)

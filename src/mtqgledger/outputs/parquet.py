@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,31 @@ MOVEMENTS = pa.schema([
     pa.field("ledger_line", pa.int64()),
     pa.field("books", pa.string(), nullable=False),
 ])
+# The dimension tables. Every column is typed here, so that an empty column is a string
+# column still and the files of many books read as one table in any engine.
+_TEXT = pa.string()
+_ITEMS = [pa.field(level, _TEXT) for level in ITEM_COLUMNS]
+LINES = pa.schema([pa.field("line", _TEXT, nullable=False), *_ITEMS,
+                   pa.field("source", _TEXT, nullable=False),
+                   pa.field("capital", _TEXT, nullable=False),
+                   pa.field("plan_year", pa.int32(), nullable=False),
+                   pa.field("extended_into", pa.int32()),
+                   pa.field("title", _TEXT), pa.field("item_title", _TEXT)])
+UNITS = pa.schema([pa.field("unit", _TEXT), pa.field("unit_code", _TEXT)])
+PROVINCES = pa.schema([pa.field("province", _TEXT, nullable=False), pa.field("title", _TEXT),
+                       pa.field("successor", _TEXT), pa.field("city", pa.bool_())])
+ITEMS = pa.schema([pa.field("path", _TEXT, nullable=False), *_ITEMS,
+                   pa.field("level", _TEXT), pa.field("title", _TEXT)])
+CATALOGUE = pa.schema([pa.field("position", pa.int32(), nullable=False),
+                       pa.field("name", _TEXT), pa.field("toml", _TEXT)])
+EXTENSIONS = pa.schema([pa.field("plan_year", pa.int32(), nullable=False),
+                        pa.field("extended_into", pa.int32(), nullable=False),
+                        pa.field("decision", _TEXT)])
+MANIFEST = pa.schema([pa.field("books", _TEXT, nullable=False), pa.field("ledger", _TEXT),
+                      pa.field("fingerprint", _TEXT), pa.field("schema_version", pa.int32()),
+                      pa.field("mtqgledger", _TEXT), pa.field("exported_at", pa.timestamp("us")),
+                      pa.field("provinces", pa.list_(_TEXT)), pa.field("rows", pa.int64()),
+                      pa.field("files", pa.list_(_TEXT))])
 # The partition columns of the movement table, in its folders' names (province=…/plan_year=…).
 PARTITIONS = (pa.field("province", pa.string(), nullable=False),
               pa.field("plan_year", pa.int32(), nullable=False))
@@ -87,10 +113,13 @@ class Export:
     extensions: Extensions
 
 
-def books_name(ledger: Path, provinces: Iterable[str]) -> str:
-    """'LaiChau-1a2b3c4d': the books' provinces and where their main file is."""
-    digest = hashlib.sha256(str(ledger.resolve()).encode()).hexdigest()[:8]
-    return f"{'+'.join(sorted(provinces)) or 'empty'}-{digest}"
+def books_name(ledger: Path) -> str:
+    """'so-laichau-1a2b3c4d': the books' folder and where their main file is (the same books
+    keep their name when they come to hold another province, as a successor does)."""
+    main = ledger.resolve()
+    digest = hashlib.sha256(str(main).encode()).hexdigest()[:8]
+    folder = re.sub(r"[^A-Za-z0-9_-]+", "-", main.parent.name).strip("-") or "books"
+    return f"{folder}-{digest}"
 
 
 def unchanged(folder: Path, books: str, fingerprint: str) -> bool:
@@ -117,15 +146,16 @@ def write_export(folder: Path, export: Export) -> list[str]:
         "books": [export.books], "ledger": [export.ledger], "fingerprint": [export.fingerprint],
         "schema_version": [SCHEMA_VERSION], "mtqgledger": [__version__],
         "exported_at": [datetime.datetime.now(datetime.UTC).replace(tzinfo=None)],
-        "provinces": [provinces], "rows": [len(export.rows)], "files": [written]})
+        "provinces": [provinces], "rows": [len(export.rows)], "files": [written]},
+        schema=MANIFEST)
     name = f"books/{export.books}.parquet"
     _write(folder / name, manifest)
     return [*written, name]
 
 
 def _check_amounts(rows: Sequence[MovementRow]) -> None:
-    """int64 holds ±9.2 × 10¹⁸ đồng, some 10⁵ times Vietnam's yearly budget: a figure beyond
-    it is a typing error, never rounded."""
+    """int64 holds ±9.2 × 10¹⁸ đồng, some 3,600 times Vietnam's yearly state budget (about
+    2.5 × 10¹⁵ đồng): a figure beyond it is a typing error, never rounded or wrapped."""
     for row in rows:
         for amount in AMOUNTS:
             if abs(getattr(row, amount)) > INT64_LIMIT:
@@ -200,54 +230,44 @@ def _write_dimensions(folder: Path, export: Export) -> list[str]:
     catalogue, books = export.catalogue, export.books
     lines = sorted({row.line for row in export.rows}, key=lambda line: line.sort_key)
     units = sorted({(row.line.province, row.unit.name, row.unit.code) for row in export.rows})
-    written = []
+    tables: dict[str, pa.Table] = {}
     for province in sorted({line.province for line in lines}):
         own = [line for line in lines if line.province == province]
-        table = pa.table({
+        tables[f"lines/province={province}/{books}.parquet"] = pa.table({
             "line": [line.name() for line in own],
             **{level: [_item(line, depth) for line in own]
                for depth, level in enumerate(ITEM_COLUMNS)},
             "source": [line.source for line in own], "capital": [line.capital for line in own],
-            "plan_year": pa.array([line.plan_year for line in own], pa.int32()),
-            "extended_into": pa.array([line.extended_into for line in own], pa.int32()),
+            "plan_year": [line.plan_year for line in own],
+            "extended_into": [line.extended_into for line in own],
             "title": [line_title(catalogue, line) for line in own],
-            "item_title": [item_title(catalogue, line.item_path) for line in own]})
-        name = f"lines/province={province}/{books}.parquet"
-        _write(folder / name, table)
+            "item_title": [item_title(catalogue, line.item_path) for line in own]},
+            schema=LINES)
         mine = [unit for unit in units if unit[0] == province]
-        unit_table = pa.table({"unit": [name or None for _, name, _ in mine],
-                               "unit_code": [code or None for _, _, code in mine]},
-                              schema=pa.schema([("unit", pa.string()), ("unit_code", pa.string())]))
-        unit_name = f"units/province={province}/{books}.parquet"
-        _write(folder / unit_name, unit_table)
-        written += [name, unit_name]
-    shared = {
-        "provinces": pa.table({
-            "province": list(catalogue.provinces),
-            "title": [p.title_vi for p in catalogue.provinces.values()],
-            "successor": pa.array([p.successor for p in catalogue.provinces.values()],
-                                  pa.string()),
-            "city": [p.city for p in catalogue.provinces.values()]}),
-        "items": _items_table(catalogue),
-        "catalogue": pa.table({"position": pa.array(range(len(export.catalogue_texts)),
-                                                    pa.int32()),
-                               "name": pa.array([n for n, _ in export.catalogue_texts],
-                                                pa.string()),
-                               "toml": pa.array([t for _, t in export.catalogue_texts],
-                                                pa.string())}),
-        "extensions": pa.table({
-            "plan_year": pa.array([year for (year, _), cited in export.extensions.items()
-                                   for _ in cited], pa.int32()),
-            "extended_into": pa.array([into for (_, into), cited in export.extensions.items()
-                                       for _ in cited], pa.int32()),
-            "decision": pa.array([decision for cited in export.extensions.values()
-                                  for decision in cited], pa.string())}),
+        tables[f"units/province={province}/{books}.parquet"] = pa.table(
+            {"unit": [name or None for _, name, _ in mine],
+             "unit_code": [code or None for _, _, code in mine]}, schema=UNITS)
+    provinces = list(catalogue.provinces.values())
+    extended = [(year, into, decision) for (year, into), cited in export.extensions.items()
+                for decision in cited]
+    tables |= {
+        f"provinces/{books}.parquet": pa.table({
+            "province": [p.code for p in provinces], "title": [p.title_vi for p in provinces],
+            "successor": [p.successor for p in provinces], "city": [p.city for p in provinces]},
+            schema=PROVINCES),
+        f"items/{books}.parquet": _items_table(catalogue),
+        f"catalogue/{books}.parquet": pa.table({
+            "position": list(range(len(export.catalogue_texts))),
+            "name": [name for name, _ in export.catalogue_texts],
+            "toml": [text for _, text in export.catalogue_texts]}, schema=CATALOGUE),
+        f"extensions/{books}.parquet": pa.table({
+            "plan_year": [year for year, _, _ in extended],
+            "extended_into": [into for _, into, _ in extended],
+            "decision": [decision for _, _, decision in extended]}, schema=EXTENSIONS),
     }
-    for table_name, table in shared.items():
-        name = f"{table_name}/{books}.parquet"
+    for name, table in tables.items():
         _write(folder / name, table)
-        written.append(name)
-    return written
+    return list(tables)
 
 
 def _items_table(catalogue: Catalogue) -> pa.Table:
@@ -257,7 +277,7 @@ def _items_table(catalogue: Catalogue) -> pa.Table:
         **{level: [node.path[depth] if len(node.path) > depth else None for node in nodes]
            for depth, level in enumerate(ITEM_COLUMNS)},
         "level": [node.level for node in nodes],
-        "title": [node.title_vi for node in nodes]})
+        "title": [node.title_vi for node in nodes]}, schema=ITEMS)
 
 
 def _remove_stale(folder: Path, books: str, written: set[str]) -> None:
@@ -269,3 +289,11 @@ def _remove_stale(folder: Path, books: str, written: set[str]) -> None:
             relative = path.relative_to(folder).as_posix()
             if relative not in written and table != "books":
                 os.unlink(path)
+                _remove_empty(path.parent, folder)
+
+
+def _remove_empty(directory: Path, folder: Path) -> None:
+    """A partition's folder left empty (province=…/plan_year=…), up to the table's."""
+    while directory.parent != folder and not any(directory.iterdir()):
+        directory.rmdir()
+        directory = directory.parent
