@@ -102,6 +102,8 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
     if report.has_extended:
         headers.insert(3, "Tr.đó KH kéo dài")
     body = []
+    # a report of several provinces sets each province's programmes under its row
+    below = 1 if any(row.level == "province" for row in report.rows) else 0
     for row in report.rows:
         if not report.shown_in_forms(row):
             continue
@@ -112,6 +114,7 @@ def to_table(report: DisbursementReport, unit: str = "dong") -> str:
         # a plan-year row's title carries the decision: never cut
         title = row.title if row.is_split else _fit(row.title, TITLE_WIDTH)
         indent = len(row.item_path) if row.level == "unit" else _INDENT[row.level]
+        indent += below if row.level not in ("total", "province") else 0
         body.append(["  " * indent + _code(row), title,
                      *(format_amount(value, unit) for value in amounts),
                      format_ratio(row.ratio),
