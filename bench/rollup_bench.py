@@ -186,8 +186,11 @@ def timed(folder: Path, steps: list[str], repeat: int) -> dict[str, dict]:
             for where in ("national", "province"):
                 mine, theirs = outputs.get(f"python {where}"), outputs.get(f"rollup {where}")
                 if mine and theirs and mine.read_bytes() != theirs.read_bytes():
+                    kept = [folder.parent / f"differs-{path.name}" for path in (mine, theirs)]
+                    for path, copy in zip((mine, theirs), kept, strict=True):
+                        copy.write_bytes(path.read_bytes())
                     raise SystemExit(f"{folder}: the Python report {where} differs from "
-                                     f"mtqg rollup's ({mine}, {theirs})")
+                                     f"mtqg rollup's (kept: {kept[0]}, {kept[1]})")
         for step in steps:
             found[step]["phases"] = phases_of(step, folder, Path(scratch))
     return found
@@ -195,7 +198,7 @@ def timed(folder: Path, steps: list[str], repeat: int) -> dict[str, dict]:
 
 def phases_of(step: str, folder: Path, scratch: Path) -> dict[str, float]:
     """The step's phases, timed from inside a fresh process; the rest of its wall time is
-    the interpreter's start, imports (this script's numpy and pyarrow among them) and exit."""
+    the interpreter's start, the imports and the exit."""
     from run import child_env, measure
 
     out = scratch / "phases.json"
@@ -290,7 +293,7 @@ def main() -> None:
         subcommand(sys.argv[1:])
         return
     from rollup_generate import ensure
-    from run import machine_info
+    from run import changed_sources, machine_info, source_digests
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--movements", type=int, default=10_000_000)
@@ -306,6 +309,7 @@ def main() -> None:
                         help="RESULTS.md to update, or - to only print")
     args = parser.parse_args()
     shape = (args.provinces, args.merged, args.seed)
+    before = source_digests()
     folder, summary = ensure(args.out, args.movements, *shape)
     apart = args.python_movements not in (None, args.movements)
     results = [(summary, timed(folder, list(STEPS[:2] if apart else STEPS), args.repeat))]
@@ -313,6 +317,10 @@ def main() -> None:
         folder, summary = ensure(args.out, args.python_movements, *shape)
         results.append((summary, timed(folder, list(STEPS), args.repeat)))
     text = section(results, args, machine_info())
+    changed = changed_sources(before, source_digests())
+    if changed:
+        text += ("\n**Warning**: these package sources changed while the benchmark ran, so "
+                 f"the figures may mix versions: {', '.join(f'`{n}`' for n in changed)}.\n")
     print(text)
     if args.results != "-":
         from sections import replace_section

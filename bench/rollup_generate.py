@@ -44,7 +44,7 @@ from mtqgledger.model.catalogue_files import load_catalogue  # noqa: E402
 from mtqgledger.model.units import NO_UNIT, UnitRef  # noqa: E402
 from mtqgledger.outputs import parquet  # noqa: E402
 
-GENERATOR = 1  # raised whenever the generated data changes: a folder of another is remade
+GENERATOR = 2  # raised whenever the generated data changes: a folder of another is remade
 YEARS = range(2022, 2027)
 EPOCH = datetime.date(1970, 1, 1)
 # Row kinds (transaction ``kind`` metadata), what they change and their narration.
@@ -285,8 +285,8 @@ def write_books(folder: Path, catalogue: Catalogue, own: str,
                 parts: list[tuple[str, str, int, int]], seed: int) -> dict[str, int]:
     """One province's books as `mtqg export parquet` writes them, manifest last."""
     codes = list(dict.fromkeys(code for _, code, _, _ in parts))
-    ledger = f"/srv/mtqg/{own}/main.beancount"
-    books = parquet.books_name(Path(ledger), codes)
+    ledger = f"/srv/mtqg/so-{own.lower()}/main.beancount"
+    books = parquet.books_name(Path(ledger))
     numbers = {code: list(catalogue.provinces).index(code) for code in codes}
     units = {code: province_units(numbers[code], np.random.default_rng([seed, 1, numbers[code]]))
              for code in codes}
@@ -309,7 +309,8 @@ def write_books(folder: Path, catalogue: Catalogue, own: str,
         "books": [books], "ledger": [ledger], "fingerprint": [fingerprint],
         "schema_version": [parquet.SCHEMA_VERSION], "mtqgledger": [__version__],
         "exported_at": [datetime.datetime.now(datetime.UTC).replace(tzinfo=None)],
-        "provinces": [sorted(codes)], "rows": [rows], "files": [sorted(files)]})
+        "provinces": [sorted(codes)], "rows": [rows], "files": [sorted(files)]},
+        schema=parquet.MANIFEST)
     (folder / "books").mkdir(parents=True, exist_ok=True)
     pq.write_table(manifest, folder / "books" / f"{books}.parquet", compression="zstd")
     return {"rows": rows, "lines": len({pair.line for pair in seen}),
@@ -367,6 +368,8 @@ def main() -> None:
     parser.add_argument("--merged", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if (args.out / "books").exists():
+        parser.error(f"{args.out} holds an export already")
     print(json.dumps(generate(args.out, args.movements, args.provinces, args.merged,
                               args.seed), indent=1, ensure_ascii=False))
 

@@ -8,13 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from mtqgledger.figures.extension import Extensions
 from mtqgledger.model.catalogue import Catalogue, CatalogueError
 from mtqgledger.model.catalogue_files import load_catalogue
 from mtqgledger.model.text import bilingual
-from mtqgledger.outputs.parquet import SCHEMA_VERSION
+from mtqgledger.outputs.parquet import SCHEMA_VERSION, read_records
 
 
 class RollupError(ValueError):
@@ -43,7 +41,7 @@ def _exports_of(folder: Path) -> list[Exported]:
             "no exported books in this folder"))
     found = []
     for manifest in manifests:
-        record = pq.read_table(manifest).to_pylist()[0]
+        record = read_records(manifest)[0]
         if record["schema_version"] != SCHEMA_VERSION:
             raise RollupError(bilingual(
                 f"{manifest}: phiên bản lược đồ {record['schema_version']}, cần "
@@ -88,8 +86,20 @@ class National:
                 if wanted is None or path.parent.parent.name in wanted]
 
     @functools.cached_property
+    def _texts(self) -> dict[str, list[tuple[str, str]]]:
+        """Each books' catalogue files as (name, TOML text), in order."""
+        return {found.books: _catalogue_texts(found) for found in self.exports}
+
+    @functools.cached_property
     def _catalogues(self) -> dict[str, Catalogue]:
-        return {found.books: _catalogue_of(found) for found in self.exports}
+        built: dict[tuple[str, ...], Catalogue] = {}  # most books name the same files
+        by_books = {}
+        for books, texts in self._texts.items():
+            key = tuple(text for _, text in texts)
+            if key not in built:
+                built[key] = load_catalogue(texts=texts)
+            by_books[books] = built[key]
+        return by_books
 
     def catalogue_of(self, province: str) -> Catalogue:
         """The catalogue the books holding ``province`` were exported with (its titles)."""
@@ -100,7 +110,7 @@ class National:
     def catalogue(self) -> Catalogue:
         """Every exported catalogue merged (sources, capital types, provinces); when two
         books' catalogues disagree, the bundled one and this machine's MTQG_CATALOGUE."""
-        texts = [text for found in self.exports for text in _catalogue_texts(found)]
+        texts = [text for books in self._texts.values() for text in books]
         try:
             return load_catalogue(texts=texts)
         except CatalogueError:
@@ -112,7 +122,7 @@ class National:
         merged: dict[tuple[int, int], list[str]] = {}
         for found in self.exports:
             for path in found.table_files("extensions"):
-                for record in pq.read_table(path).to_pylist():
+                for record in read_records(path):
                     cited = merged.setdefault((record["plan_year"], record["extended_into"]), [])
                     if record["decision"] not in cited:
                         cited.append(record["decision"])
@@ -122,10 +132,7 @@ class National:
 def _catalogue_texts(found: Exported) -> list[tuple[str, str]]:
     texts = []
     for path in found.table_files("catalogue"):
-        records = sorted(pq.read_table(path).to_pylist(), key=lambda record: record["position"])
+        records = sorted(read_records(path), key=lambda record: record["position"])
         texts += [(f"{found.books}:{record['name']}", record["toml"]) for record in records]
     return texts
 
-
-def _catalogue_of(found: Exported) -> Catalogue:
-    return load_catalogue(texts=_catalogue_texts(found))

@@ -122,14 +122,19 @@ def books_name(ledger: Path) -> str:
     return f"{folder}-{digest}"
 
 
+def read_records(path: Path) -> list[dict]:
+    """A small table's rows (a manifest, a dimension table). pq.ParquetFile reads one file
+    without pyarrow.dataset, which costs pandas' import and milliseconds per file."""
+    return pq.ParquetFile(path).read().to_pylist()
+
+
 def unchanged(folder: Path, books: str, fingerprint: str) -> bool:
     """Whether ``folder`` holds this export of these books already, every file in place."""
     manifest = folder / "books" / f"{books}.parquet"
     try:
-        table = pq.read_table(manifest)
-    except (OSError, pa.ArrowInvalid):
+        record = read_records(manifest)[0]
+    except (OSError, IndexError, pa.ArrowInvalid):
         return False
-    record = table.to_pylist()[0]
     return record["fingerprint"] == fingerprint and \
         record["schema_version"] == SCHEMA_VERSION and \
         all((folder / name).is_file() for name in record["files"])
@@ -167,7 +172,7 @@ def _check_amounts(rows: Sequence[MovementRow]) -> None:
 def _refuse_taken_provinces(folder: Path, export: Export) -> None:
     ours = {row.line.province for row in export.rows}
     for manifest in sorted((folder / "books").glob("*.parquet")):
-        record = pq.read_table(manifest).to_pylist()[0]
+        record = read_records(manifest)[0]
         if record["books"] == export.books:
             continue
         taken = ours & set(record["provinces"])
