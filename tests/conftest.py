@@ -8,6 +8,8 @@ from types import ModuleType
 
 import pytest
 
+from mtqgledger import snapshot
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -15,6 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Each test caches in its own folder and reads the bundled catalogue only."""
     monkeypatch.setenv("MTQG_CACHE_DIR", str(tmp_path / "cache"))
+    # loads start from the snapshot on disk unless a test serves (snapshot.reuse_loads)
+    monkeypatch.setattr(snapshot, "_REUSE", [False])
     monkeypatch.delenv("MTQG_CACHE", raising=False)
     monkeypatch.delenv("MTQG_CATALOGUE", raising=False)
 

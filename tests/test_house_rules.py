@@ -50,7 +50,7 @@ LAYERS = {
     "ingest": {"model", "figures", "plugins", "files", "books", "snapshot", "importers",
                "outputs"},
     "fava_ext": {"model", "figures", "plugins", "books", "outputs"},
-    "web": {"model", "snapshot"},
+    "web": {"model", "files", "snapshot"},
     "national": {"model", "figures", "files", "books", "outputs"},
     "frames": {"model", "figures", "books", "outputs", "national"},
 }

@@ -182,8 +182,16 @@ SEEDS = range(5)
 STEPS = 8
 
 
+@pytest.mark.parametrize("serving", [False, True], ids=["commands", "server"])
 @pytest.mark.parametrize("seed", SEEDS)
-def test_random_changes_load_as_a_full_load_does(tmp_path: Path, seed: int) -> None:
+def test_random_changes_load_as_a_full_load_does(tmp_path: Path, seed: int,
+                                                 serving: bool) -> None:
+    """``server``: each load starts from the one before it in memory (snapshot.reuse_loads,
+    as mtqg serve reloads), not from the snapshot on disk."""
+    if serving:
+        from mtqgledger import snapshot
+
+        snapshot.reuse_loads()
     # Every kind of change is forced into one of the seeds, so each runs in CI.
     forced = sorted(CHANGES)[seed::len(SEEDS)]
     steps = run_case(tmp_path / "books", seed, STEPS, forced)

@@ -162,3 +162,24 @@ def test_mtqg_serve_loads_fava_through_the_snapshot(books: Path,
     ledger.load_file()  # what Fava does when it sees the files changed
     assert seen == [SNAPSHOT, DELTA]
     assert ledger.all_entries == full_load(loader_name(books))[0]
+
+
+def test_a_server_reloads_from_the_books_it_holds(books: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """mtqg serve (snapshot.reuse_loads): a reload after an import starts from the loaded
+    state in memory, not from the snapshot's entries on disk, with a full load's result."""
+    from mtqgledger import snapshot
+    from mtqgledger.snapshot import store
+
+    load_books(books)
+    snapshot.reuse_loads()
+    assert load_books(books).how == SNAPSHOT  # entries read once, from disk
+    monkeypatch.setattr(store, "_base_entries", lambda *args: pytest.fail("read from disk"))
+    append(books, pay("2025-04-01", TDA2_SN, 10**8))
+    loaded = load_books(books)
+    assert loaded.how == DELTA
+    same_as_full(loaded, books)
+    append(books, pay("2025-04-02", TDA2_SN, 10**8))
+    again = load_books(books)
+    assert again.how == DELTA
+    same_as_full(again, books)

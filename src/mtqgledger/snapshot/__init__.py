@@ -21,6 +21,7 @@ from typing import NamedTuple
 from beancount import loader
 from beancount.utils import encryption
 
+from mtqgledger.files import cache_dir
 from mtqgledger.model.catalogue_files import env_files
 from mtqgledger.plugins import rule_state
 from mtqgledger.plugins.budget_rules import catalogue_files
@@ -138,12 +139,32 @@ def state_of(path: str | os.PathLike, entries: list) -> State | None:
     return state if state is not None and state.snapshot.known is entries else None
 
 
+# Whether a load starts from the latest load's state in this process (reuse_loads).
+_REUSE: list[bool] = [False]
+
+
+def reuse_loads() -> None:
+    """Let each load of books start from this process's latest load of them when its entries
+    are in memory (``mtqg serve``, which reloads the books after every change)."""
+    _REUSE[0] = True
+
+
+def _in_memory(main: str) -> tuple[Snapshot, list] | None:
+    """The latest load's state in this process, its entries in memory: as good a start as
+    the snapshot on disk (each is a full load's result for the files it records; what grew
+    since is loaded on top), without reading the entries again."""
+    state = _LATEST.get(main)
+    if not _REUSE[0] or state is None or state.snapshot.known is None or cache_dir() is None:
+        return None
+    return state.snapshot, state.log
+
+
 def _load_books(path: str | os.PathLike, full: bool, entries: bool) -> Loaded:
     main = loader_name(path)
     if encryption.is_encrypted_file(main):
         return Loaded(*loader.load_file(main), FULL)
     if not full:
-        found = store.read(main)
+        found = _in_memory(main) or store.read(main)
         if found is not None:
             snapshot, log = found
             extended = extend(snapshot, named_catalogues(main, snapshot.options))

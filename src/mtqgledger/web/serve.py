@@ -17,7 +17,8 @@ from flask import Flask
 
 import mtqgledger
 from mtqgledger.model.text import bilingual
-from mtqgledger.snapshot import load_books, paused_gc, store
+from mtqgledger.snapshot import load_books, paused_gc, reuse_loads, store
+from mtqgledger.web.fava_state import keep_fava_indexes
 
 EXTENSION = "DisbursementPage"
 EXTENSION_MODULE = "mtqgledger.fava_ext"
@@ -57,11 +58,13 @@ def use_snapshots() -> None:
     import fava.core
 
     store.defer_writes(False)  # a server does not leave: each load keeps its snapshot at once
+    reuse_loads()  # and reloads from the books it holds
     if _FAVA_LOADER:
         return
     _FAVA_LOADER.append(fava.core.load_uncached)
     fava.core.load_uncached = load_for_fava
     fava.core.FavaLedger.load_file = _without_collections(fava.core.FavaLedger.load_file)
+    keep_fava_indexes()
 
 
 def _without_collections(load_file: Callable) -> Callable:
