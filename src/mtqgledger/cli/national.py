@@ -57,7 +57,8 @@ def export_parquet(ledger: Path, folder: Path) -> None:
 @click.command()
 @click.argument("folders", nargs=-1, required=True,
                 type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--as-of", type=DATE, help="Số liệu đến hết ngày. Default: the last movement.")
+@click.option("--as-of", type=DATE, help="Số liệu đến hết ngày (dd/mm/yyyy or YYYY-MM-DD). "
+              "Default: the last movement of the books reported.")
 @click.option("--plan-year", "plan_year", metavar="YYYY|all",
               help="Năm kế hoạch (as mtqg report disbursement); 'all' for every year.")
 @click.option("--by", type=click.Choice(ROLLUP_LEVELS), default="project", show_default=True,
