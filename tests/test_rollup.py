@@ -295,3 +295,26 @@ def test_every_books_dimension_tables_read_as_one_table(nation) -> None:
         assert len(frame) > 0, table
         found = duckdb.sql(f"SELECT COUNT(*) FROM read_parquet('{folder / table}/**/*.parquet')")
         assert found.fetchone()[0] == len(frame), table
+
+
+def test_the_same_options_give_the_same_rows_as_the_report(tmp_path: Path) -> None:
+    """Asked alike (defaults included), `mtqg rollup` of one province's export prints what
+    `mtqg report disbursement` of its books prints."""
+    sample = Path(__file__).resolve().parents[1] / "ledgers" / "main.beancount"
+    mtqg("export", "parquet", sample, "-o", tmp_path / "parquet")
+    for options in ((), ("--format", "json"), ("--plan-year", "all", "--format", "csv")):
+        assert mtqg("rollup", tmp_path / "parquet", *options).output == \
+            mtqg("report", "disbursement", sample, *options).output, options
+
+
+def test_books_with_errors_are_exported_only_when_asked(tmp_path: Path) -> None:
+    ledger = tmp_path / "books" / "main.beancount"
+    ledger.parent.mkdir()
+    account = "LaiChau:GNBV:DA4:TDA1:NSTW:SN:Y2025"
+    ledger.write_text(HEADER + opens(account) + allocate("2025-01-10", account, 10**9)
+                      + pay("2025-02-10", account, 2 * 10**9), encoding="utf-8")  # overdrawn
+    refused = mtqg("export", "parquet", ledger, "-o", tmp_path / "out", code=1)
+    assert "main.beancount" in refused.output and "--ignore-errors" in refused.output
+    assert not (tmp_path / "out").exists()
+    mtqg("export", "parquet", ledger, "-o", tmp_path / "out", "--ignore-errors")
+    assert Rollup(National([tmp_path / "out"])).report(None, None).total.payments == 2 * 10**9

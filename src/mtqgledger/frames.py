@@ -52,7 +52,7 @@ def movements(source: str | Path) -> pd.DataFrame:
 
 
 def report(source: str | Path, *, as_of: datetime.date | None = None,
-           plan_year: int | str | None = None, by: str = "project",
+           plan_year: int | str | None = None, by: str = "content",
            province: str | None = None, program: str | None = None,
            merged_apart: bool = False) -> pd.DataFrame:
     """The rows of ``mtqg report disbursement`` (a ledger) or ``mtqg rollup`` (a folder), in
@@ -63,7 +63,7 @@ def report(source: str | Path, *, as_of: datetime.date | None = None,
 
 
 def disbursement(source: str | Path, *, as_of: datetime.date | None = None,
-                 plan_year: int | str | None = None, by: str = "project",
+                 plan_year: int | str | None = None, by: str = "content",
                  province: str | None = None, program: str | None = None,
                  merged_apart: bool = False) -> DisbursementReport:
     """The report itself, from a ledger or from a folder of exports."""

@@ -28,7 +28,9 @@ ROLLUP_LEVELS = ("program", "project", "subproject", "content", "line", "unit")
 @click.option("-o", "--output", "folder", required=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Thư mục Parquet (several provinces may export into one).")
-def export_parquet(ledger: Path, folder: Path) -> None:
+@click.option("--ignore-errors", is_flag=True,
+              help="Export even if the books have errors (shown; as mtqg report).")
+def export_parquet(ledger: Path, folder: Path, ignore_errors: bool) -> None:
     """Xuất bảng phát sinh ra Parquet cho tổng hợp toàn quốc (mtqg rollup).
 
     Writes the movement table (one row per transaction, line and spending unit,
@@ -41,7 +43,7 @@ def export_parquet(ledger: Path, folder: Path) -> None:
     """
     from mtqgledger.national.export import ExportError, export_books
 
-    books = open_books(ledger)
+    books = open_books(ledger, ignore_errors=ignore_errors)
     try:
         done = export_books(books, ledger, folder)
     except ExportError as problem:
@@ -61,8 +63,9 @@ def export_parquet(ledger: Path, folder: Path) -> None:
               "Default: the last movement of the books reported.")
 @click.option("--plan-year", "plan_year", metavar="YYYY|all",
               help="Năm kế hoạch (as mtqg report disbursement); 'all' for every year.")
-@click.option("--by", type=click.Choice(ROLLUP_LEVELS), default="project", show_default=True,
-              help="Deepest level of rows below each province.")
+@click.option("--by", type=click.Choice(ROLLUP_LEVELS), default="content", show_default=True,
+              help="Deepest level of rows below each province (as mtqg report "
+                   "disbursement's --by; project for a national overview).")
 @click.option("--province", "provinces", multiple=True,
               help="Chỉ các tỉnh này (repeat), e.g. --province LaiChau --province 'Tuyên Quang'.")
 @click.option("--program", help="Chỉ một chương trình, e.g. GNBV.")
@@ -92,7 +95,7 @@ def rollup(folders: tuple[Path, ...], as_of: datetime.date | None, plan_year: st
 
     \b
     Ví dụ:
-      mtqg rollup toan-quoc/ --as-of 30/09/2026 --plan-year 2026
+      mtqg rollup toan-quoc/ --as-of 30/09/2026 --plan-year 2026 --by project
       mtqg rollup toan-quoc/ --province LaiChau --format json
       mtqg rollup toan-quoc/ --quarterly 2026Q3 -o quy3-toan-quoc.xlsx
     """
