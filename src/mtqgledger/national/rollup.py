@@ -23,8 +23,9 @@ from mtqgledger.figures.movements import (
 )
 from mtqgledger.figures.quarterly import Quarter, QuarterlyReport, quarterly_form
 from mtqgledger.model.accounts import Line
+from mtqgledger.model.text import bilingual
 from mtqgledger.model.units import UnitRef
-from mtqgledger.national.folder import National
+from mtqgledger.national.folder import National, RollupError
 
 ALL_YEARS = "all"
 HIVE_TYPES = "{'province': VARCHAR, 'plan_year': INTEGER}"
@@ -44,6 +45,11 @@ class Rollup:
             code for code in national.provinces
             if code in provinces or (catalogue.provinces.get(code) is not None
             and catalogue.current_province(code).code in provinces)]
+        if codes == []:
+            raise RollupError(bilingual(
+                f"không có số liệu của {', '.join(provinces)} trong các thư mục đã xuất "
+                f"(có: {', '.join(national.provinces) or 'không tỉnh nào'})",
+                "no exported books hold these provinces"))
         self.files = national.movement_files(codes)
         # A report's default day and year are its books' (Books.period): of every province
         # the books holding the selected ones hold.
