@@ -318,3 +318,31 @@ def test_books_with_errors_are_exported_only_when_asked(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
     mtqg("export", "parquet", ledger, "-o", tmp_path / "out", "--ignore-errors")
     assert Rollup(National([tmp_path / "out"])).report(None, None).total.payments == 2 * 10**9
+
+
+def test_a_handover_between_units_rolls_up_as_the_report_has_it(tmp_path: Path) -> None:
+    """Bàn giao: each posting of a handover names its own unit; the rows and the roll-up by
+    unit name them as the movement table does."""
+    from handover_books import august_statement, decision, main_handover, may_statement
+
+    ledger = tmp_path / "books" / "main.beancount"
+    mtqg("init", ledger.parent, "--province", "LaiChau", "--year", "2025", "--program", "GNBV")
+    for document in (decision(tmp_path / "QD-15.xlsx"), may_statement(tmp_path / "thang-5.xlsx"),
+                     main_handover(tmp_path / "BB-05.xlsx"),
+                     august_statement(tmp_path / "thang-8.xlsx")):
+        mtqg("import", document, "--ledger", ledger)
+    books = export(ledger, tmp_path / "parquet")
+    rows, _ = movement_rows(books.entries, books.catalogue.unit_registry)
+    added: dict[tuple, list[int]] = {}
+    for row in rows:
+        cell = added.setdefault((row.line, row.date, row.unit), [0, 0, 0])
+        for column, amount in enumerate((row.plan, row.payments, row.advances)):
+            cell[column] += amount
+    assert added == {(move.line, move.date, move.unit): [move.plan, move.payments, move.advances]
+                     for move in books.movements}
+    for as_of in (datetime.date(2025, 6, 30), datetime.date(2025, 8, 31)):
+        expected = disbursement_report(books.movements, books.catalogue, as_of=as_of,
+                                       budget_year=2025, by="unit")
+        found = Rollup(National([tmp_path / "parquet"])).report(as_of, 2025, by="unit")
+        assert to_json(found) == to_json(expected)
+        assert len({row.unit for row in found.rows if row.level == "unit"}) >= 2

@@ -20,7 +20,7 @@ from beancount.core import data
 from mtqgledger.figures.movements import PostingReader, ReportProblem, unit_namer
 from mtqgledger.model.accounts import Line
 from mtqgledger.model.postings import PROVENANCE_KEYS
-from mtqgledger.model.units import UnitRef, Units, posting_unit
+from mtqgledger.model.units import UNIT_KEY, UnitRef, Units, posting_unit
 
 
 class MovementRow(NamedTuple):
@@ -79,8 +79,17 @@ def movement_rows(entries: Iterable[data.Directive], units: Units | None = None,
         if not isinstance(entry, data.Transaction):
             continue
         cells: dict[tuple[int, UnitRef], list[int]] = {}
+        entry_unit = None
         for number, column, dong, posting in reader.changes(entry):
-            unit = name_unit(reader.lines[number].province, *posting_unit(entry, posting))
+            # as movements() names them: a handover's posting its own unit, any other
+            # posting the transaction's, named once in the province of its first line
+            if posting.meta and UNIT_KEY in posting.meta:
+                unit = name_unit(reader.lines[number].province, *posting_unit(entry, posting))
+            else:
+                if entry_unit is None:
+                    entry_unit = name_unit(reader.lines[number].province,
+                                           *posting_unit(entry, posting))
+                unit = entry_unit
             cell = cells.setdefault((number, unit), [0, 0, 0])
             cell[column] += dong
         if cells:
