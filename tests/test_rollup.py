@@ -346,3 +346,20 @@ def test_a_handover_between_units_rolls_up_as_the_report_has_it(tmp_path: Path) 
         found = Rollup(National([tmp_path / "parquet"])).report(as_of, 2025, by="unit")
         assert to_json(found) == to_json(expected)
         assert len({row.unit for row in found.rows if row.level == "unit"}) >= 2
+
+
+def test_the_nations_quarterly_form_is_headed_by_its_sender(nation, tmp_path: Path) -> None:
+    import openpyxl
+
+    _, folder = nation
+    for options, sender, number in (((), "……………………………", "Số: ……/BC-……"),
+                                    (("--sender", "BỘ TÀI CHÍNH"), "BỘ TÀI CHÍNH",
+                                     "Số: ……/BC-……")):
+        path = tmp_path / "quy3.xlsx"
+        mtqg("rollup", folder, "--quarterly", "2026Q3", "-o", path, *options)
+        sheet = openpyxl.load_workbook(path).worksheets[0]
+        assert (sheet["A1"].value, sheet["A2"].value) == (sender, number)
+    path = tmp_path / "laichau.xlsx"  # one province's form stays its committee's
+    mtqg("rollup", folder, "--province", "LaiChau", "--quarterly", "2026Q3", "-o", path)
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert (sheet["A1"].value, sheet["A2"].value) == ("UBND TỈNH LAI CHÂU", "Số: ……/BC-UBND")

@@ -77,6 +77,8 @@ def export_parquet(ledger: Path, folder: Path, ignore_errors: bool) -> None:
               help="Write the national quarterly form by province instead (-o FILE.xlsx).")
 @click.option("--target", default="0.95", show_default=True,
               help="Mục tiêu giải ngân of the quarterly form (0.95, 95 or 95%).")
+@click.option("--sender", help="Cơ quan báo cáo heading the quarterly form of several "
+              "provinces, e.g. 'BỘ TÀI CHÍNH' (default: a blank to fill in).")
 @click.option("--unit", type=click.Choice(list(UNITS)),
               help="Display unit: the table in đồng, the quarterly form in triệu đồng unless "
                    "asked.")
@@ -84,8 +86,8 @@ def export_parquet(ledger: Path, folder: Path, ignore_errors: bool) -> None:
               help="Write to this file (required for xlsx).")
 def rollup(folders: tuple[Path, ...], as_of: datetime.date | None, plan_year: str | None,
            by: str, provinces: tuple[str, ...], program: str | None, merged_apart: bool,
-           output_format: str, quarter: str | None, target: str, unit: str,
-           output: Path | None) -> None:
+           output_format: str, quarter: str | None, target: str, sender: str | None,
+           unit: str | None, output: Path | None) -> None:
     """Tổng hợp giải ngân toàn quốc từ các thư mục Parquet (national roll-up).
 
     Adds up every province exported by `mtqg export parquet` in DuckDB, with the
@@ -107,7 +109,7 @@ def rollup(folders: tuple[Path, ...], as_of: datetime.date | None, plan_year: st
         codes = [_province(national, text) for text in provinces] or None
         selection = Rollup(national, codes, program)
         if quarter is not None:
-            _quarterly(selection, quarter, target, merged_apart, unit, output)
+            _quarterly(selection, quarter, target, merged_apart, unit, output, sender)
             return
         day, year = selection.period(as_of, plan_year_option(plan_year))
         result = selection.report(day, year, by=by, merged_apart=merged_apart)
@@ -140,8 +142,8 @@ def _write_report(result, output_format: str, unit: str, output: Path | None) ->
         write_output(output, lambda path: path.write_text(text, encoding="utf-8"))
 
 
-def _quarterly(selection, quarter: str, target: str, merged_apart: bool, unit: str,
-               output: Path | None) -> None:
+def _quarterly(selection, quarter: str, target: str, merged_apart: bool, unit: str | None,
+               output: Path | None, sender: str | None) -> None:
     from mtqgledger.figures.quarterly import Quarter
     from mtqgledger.outputs.formatting import format_ratio
     from mtqgledger.outputs.quarterly_xlsx import write_quarterly_workbook
@@ -153,7 +155,7 @@ def _quarterly(selection, quarter: str, target: str, merged_apart: bool, unit: s
     output = output or Path(f"bao-cao-giai-ngan-toan-quoc-{period.year}Q{period.number}.xlsx")
     if output.suffix.lower() != ".xlsx":
         raise click.BadParameter(f"expected FILE.xlsx, not {output}", param_hint="-o")
-    form = selection.quarterly(period, target_option(target), merged_apart)
+    form = selection.quarterly(period, target_option(target), merged_apart, sender)
     write_output(output, lambda path: write_quarterly_workbook(form, path,
                                                                unit=unit or DEFAULT_UNIT))
     click.echo(bilingual(f"{period.title}: giải ngân {format_ratio(form.total.row.ratio)} "

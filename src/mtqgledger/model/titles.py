@@ -85,6 +85,15 @@ def _committee(catalogue: Catalogue, province: str) -> tuple[str, str]:
     return ("thành phố" if known is not None and known.city else "tỉnh"), name
 
 
+# The body sending a report of many provinces (a ministry, the programme's owner), to fill in.
+NATIONAL_SENDER = "……………………………"
+
+
+def report_number(committee: str) -> str:
+    """'Số: ……/BC-UBND' under a province's committee; 'Số: ……/BC-……' under another body."""
+    return "Số: ……/BC-UBND" if committee.startswith("UBND") else "Số: ……/BC-……"
+
+
 def committee_title(catalogue: Catalogue, province: str | None) -> str:
     """'UBND TỈNH LAI CHÂU', 'UBND THÀNH PHỐ HUẾ'; a blank to fill in when the report
     spans several provinces."""

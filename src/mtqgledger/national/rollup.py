@@ -9,6 +9,7 @@ national total. The quarterly form is the same form, by province.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Sequence
 
@@ -24,6 +25,7 @@ from mtqgledger.figures.movements import (
 from mtqgledger.figures.quarterly import Quarter, QuarterlyReport, quarterly_form
 from mtqgledger.model.accounts import Line
 from mtqgledger.model.text import bilingual
+from mtqgledger.model.titles import NATIONAL_SENDER
 from mtqgledger.model.units import UnitRef
 from mtqgledger.national.folder import National, RollupError
 
@@ -128,15 +130,19 @@ class Rollup:
             titles=national.catalogue_of)
 
     def quarterly(self, quarter: Quarter, target, merged_apart: bool = False,
-                  ) -> QuarterlyReport:
-        """The quarterly form by province (one province: that province's own form)."""
+                  sender: str | None = None) -> QuarterlyReport:
+        """The quarterly form by province (one province: that province's own form), sent by
+        ``sender`` when it spans several (a blank to fill in unless named)."""
         province = self.provinces[0] if self.provinces and len(self.provinces) == 1 else None
 
         def by_unit(as_of: datetime.date, year: int) -> DisbursementReport:
             return self.report(as_of, year, by="unit", merged_apart=merged_apart)
 
-        return quarterly_form(by_unit, self.national.catalogue, quarter, province=province,
+        form = quarterly_form(by_unit, self.national.catalogue, quarter, province=province,
                               target=target)
+        if form.province is None:  # a province's committee does not send the nation's form
+            form = dataclasses.replace(form, committee=sender or NATIONAL_SENDER)
+        return form
 
 
 def _quoted(text: str) -> str:

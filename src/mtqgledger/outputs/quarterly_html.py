@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from mtqgledger.figures.quarterly import FormLine, QuarterlyReport
+from mtqgledger.model.titles import report_number
 from mtqgledger.outputs import quarterly_layout as layout
 from mtqgledger.outputs import svg
 
@@ -63,7 +64,8 @@ def to_html(report: QuarterlyReport, unit: str = layout.DEFAULT_UNIT) -> str:
 def _heading(report: QuarterlyReport, unit: str) -> str:
     return (
         '<div class="heading">\n'
-        f"<div><p><b>{escape(report.committee)}</b></p><p>Số: ……/BC-UBND</p></div>\n"
+        f"<div><p><b>{escape(report.committee)}</b></p>"
+        f"<p>{escape(report_number(report.committee))}</p></div>\n"
         "<div><p><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b></p>"
         "<p><b><u>Độc lập - Tự do - Hạnh phúc</u></b></p>"
         "<p><i>……………, ngày …… tháng …… năm ……</i></p></div>\n</div>\n"

@@ -23,7 +23,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mtqgledger.figures.quarterly import FormLine, QuarterlyReport
-from mtqgledger.model.titles import lower_first
+from mtqgledger.model.titles import lower_first, report_number
 from mtqgledger.outputs import quarterly_layout as layout
 from mtqgledger.outputs.formatting import UNITS, format_amount
 from mtqgledger.outputs.xlsx import BEHIND_FILL, BORDER, CENTRE, HEADER_FILL
@@ -119,7 +119,7 @@ def _heading(sheet: Worksheet, report: QuarterlyReport, width: int, unit: str) -
     centre = Alignment(horizontal="center", wrap_text=True)
     left_end, right_start = 3, max(width - 6, 4)
     _merge(sheet, 1, 1, left_end, report.committee, font=bold, alignment=centre)
-    _merge(sheet, 2, 1, left_end, "Số: ……/BC-UBND", alignment=centre)
+    _merge(sheet, 2, 1, left_end, report_number(report.committee), alignment=centre)
     _merge(sheet, 1, right_start, width, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=bold,
            alignment=centre)
     _merge(sheet, 2, right_start, width, "Độc lập - Tự do - Hạnh phúc",
