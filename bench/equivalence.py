@@ -100,6 +100,9 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--transactions", type=int, default=240)
     parser.add_argument("--case", type=int, help="run this case of the seed only, verbosely")
+    parser.add_argument("--serving", action="store_true",
+                        help="each load starts from the one before it in memory, as mtqg "
+                             "serve reloads (snapshot.reuse_loads)")
     parser.add_argument("--skip", action="append", default=[], metavar="NAME",
                         help="leave out a kind of change (CHANGES) or of hand edit (EDITS), "
                              "e.g. to look past a known difference")
@@ -107,6 +110,10 @@ def main() -> int:
     for name in args.skip:
         if CHANGES.pop(name, None) is None and EDITS.pop(name, None) is None:
             parser.error(f"no change or edit {name!r}")
+    if args.serving:
+        from mtqgledger.snapshot import reuse_loads
+
+        reuse_loads()
     cases = [args.case] if args.case is not None else list(range(args.cases))
     started = time.perf_counter()
     done, failed = run(args.seed, cases, args.steps, args.transactions, args.case is not None)
@@ -121,6 +128,7 @@ def main() -> int:
         print(f"\nDIFFERENCE — {step.describe(f'{args.seed}-{case}')}\n  again: "
               f"python bench/equivalence.py --seed {args.seed} --case {case} "
               f"--steps {args.steps} --transactions {args.transactions}"
+              + (" --serving" if args.serving else "")
               + "".join(f" --skip {name}" for name in args.skip))
     print(f"\n{len(failed)} difference(s)")
     return 1 if failed else 0
