@@ -42,6 +42,7 @@ LINES = [("GNBV:DA4:TDA1", "NSTW", "SN", 2025), ("GNBV:DA4:TDA1", "NSDP", "SN", 
          ("MTQG2635:HP2:TP03:ND02", "NSTW", "SN", 2026)]
 UNITS = ["UBND xã Bản Lang", "Trung tâm GDNN-GDTX huyện Phong Thổ", "Phòng Dân tộc huyện Sìn Hồ"]
 BOOKS = {"laichau": ("LaiChau",), "tuyenquang": ("TuyenQuang", "HaGiang")}
+EXTENDED_BY = {"LaiChau": "257/2025/QH15", "TuyenQuang": "1520/QĐ-UBND"}
 SAMPLE_CATALOGUE = Path(__file__).resolve().parents[1] / "ledgers" / "catalogue.toml"
 
 
@@ -71,7 +72,9 @@ def _line_history(chance: random.Random, account: str, year: int, hagiang: bool)
     if year == 2025 and not hagiang and chance.random() < 0.5:
         moved = (plan - spent) // 2
         text.append(transaction("2026-01-20", "Kéo dài kế hoạch vốn", {
-            "decision": "257/2025/QH15", "decision_date": datetime.date(2025, 12, 11),
+            # each province's books cite their own decision (and titles must not mix them)
+            "decision": EXTENDED_BY[account.split(":")[0]],
+            "decision_date": datetime.date(2025, 12, 11),
             "kind": postings.EXTENSION_CODE,
             "extend_to": datetime.date(2026, 12, 31), **({"unit": unit} if unit else {})},
             postings.extension(line_of(account), 2026, moved)))
@@ -148,7 +151,12 @@ def test_the_nation_is_the_report_of_all_books_together(nation, year) -> None:
     books, folder = nation
     everything = [move for own in books.values() for move in own.movements]
     as_of = datetime.date(2026, 9, 30)
-    extensions = {**books["laichau"].extensions, **books["tuyenquang"].extensions}
+    extensions: dict[tuple[int, int], tuple[str, ...]] = {}  # the nation cites both books'
+    for own in ("laichau", "tuyenquang"):
+        for key, cited in books[own].extensions.items():
+            extensions[key] = (*extensions.get(key, ()),
+                               *(decision for decision in cited
+                                 if decision not in extensions.get(key, ())))
     own = {"LaiChau": books["laichau"].catalogue, "TuyenQuang": books["tuyenquang"].catalogue}
     for by in ("project", "unit"):
         # the movement table's sums, each province's rows titled by its own catalogue

@@ -118,9 +118,14 @@ class National:
 
     @functools.cached_property
     def extensions(self) -> Extensions:
-        """The decisions that extended money, by (plan year, into), as the books cite them."""
+        """The decisions that extended money, by (plan year, into), as all books cite them."""
+        return self.extensions_of(self.exports)
+
+    def extensions_of(self, exports: Sequence[Exported]) -> Extensions:
+        """The decisions that extended money, as ``exports``' books cite them (a province's
+        plan-year rows cite its own books' decisions, as its own report does)."""
         merged: dict[tuple[int, int], list[str]] = {}
-        for found in self.exports:
+        for found in exports:
             for path in found.table_files("extensions"):
                 for record in read_records(path):
                     cited = merged.setdefault((record["plan_year"], record["extended_into"]), [])

@@ -54,10 +54,12 @@ class Rollup:
                 "no exported books hold these provinces"))
         self.files = national.movement_files(codes)
         # A report's default day and year are its books' (Books.period): of every province
-        # the books holding the selected ones hold.
+        # the books holding the selected ones hold; its plan-year rows cite their decisions.
+        books = [found for found in national.exports
+                 if codes is None or set(found.provinces) & set(codes)]
         self.books_files = self.files if codes is None else national.movement_files(
-            [code for found in national.exports if set(found.provinces) & set(codes)
-             for code in found.provinces])
+            [code for found in books for code in found.provinces])
+        self.extensions = national.extensions_of(books)
         self.connection = duckdb.connect()
 
     def movements_sql(self, files: Sequence[str] | None = None) -> str:
@@ -126,7 +128,7 @@ class Rollup:
         return arranged_report(
             self.line_figures(as_of, budget_year, by_unit=by == "unit"), national.catalogue,
             as_of=as_of, budget_year=budget_year, province=province, program=self.program,
-            by=by, extensions=national.extensions, merged_apart=merged_apart,
+            by=by, extensions=self.extensions, merged_apart=merged_apart,
             titles=national.catalogue_of)
 
     def quarterly(self, quarter: Quarter, target, merged_apart: bool = False,
