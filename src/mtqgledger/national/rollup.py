@@ -60,6 +60,10 @@ class Rollup:
         self.books_files = self.files if codes is None else national.movement_files(
             [code for found in books for code in found.provinces])
         self.extensions = national.extensions_of(books)
+        # One books' provinces are reported with that books' catalogue (sources, capital
+        # types and their rules, as its own report); several books' with all merged.
+        self.catalogue = national.catalogue_of(books[0].provinces[0]) \
+            if len(books) == 1 and books[0].provinces else national.catalogue
         self.connection = duckdb.connect()
 
     def movements_sql(self, files: Sequence[str] | None = None) -> str:
@@ -126,7 +130,7 @@ class Rollup:
         province = self.provinces[0] if self.provinces and len(self.provinces) == 1 else None
         national = self.national
         return arranged_report(
-            self.line_figures(as_of, budget_year, by_unit=by == "unit"), national.catalogue,
+            self.line_figures(as_of, budget_year, by_unit=by == "unit"), self.catalogue,
             as_of=as_of, budget_year=budget_year, province=province, program=self.program,
             by=by, extensions=self.extensions, merged_apart=merged_apart,
             titles=national.catalogue_of)
@@ -140,7 +144,7 @@ class Rollup:
         def by_unit(as_of: datetime.date, year: int) -> DisbursementReport:
             return self.report(as_of, year, by="unit", merged_apart=merged_apart)
 
-        form = quarterly_form(by_unit, self.national.catalogue, quarter, province=province,
+        form = quarterly_form(by_unit, self.catalogue, quarter, province=province,
                               target=target)
         if form.province is None:  # a province's committee does not send the nation's form
             form = dataclasses.replace(form, committee=sender or NATIONAL_SENDER)
