@@ -15,12 +15,11 @@ from mtqgledger.cli.options import (
     target_option,
     write_output,
 )
+from mtqgledger.figures.disbursement import LEVELS as REPORT_LEVELS
 from mtqgledger.model.catalogue import LookupFailed
 from mtqgledger.model.text import bilingual
 from mtqgledger.outputs.formatting import UNITS
 from mtqgledger.outputs.quarterly_layout import DEFAULT_UNIT
-
-ROLLUP_LEVELS = ("program", "project", "subproject", "content", "line", "unit")
 
 
 @click.command("parquet")
@@ -63,7 +62,7 @@ def export_parquet(ledger: Path, folder: Path, ignore_errors: bool) -> None:
               "Default: the last movement of the books reported.")
 @click.option("--plan-year", "plan_year", metavar="YYYY|all",
               help="Năm kế hoạch (as mtqg report disbursement); 'all' for every year.")
-@click.option("--by", type=click.Choice(ROLLUP_LEVELS), default="content", show_default=True,
+@click.option("--by", type=click.Choice(REPORT_LEVELS), default="content", show_default=True,
               help="Deepest level of rows below each province (as mtqg report "
                    "disbursement's --by; project for a national overview).")
 @click.option("--province", "provinces", multiple=True,
