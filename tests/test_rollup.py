@@ -371,3 +371,9 @@ def test_the_nations_quarterly_form_is_headed_by_its_sender(nation, tmp_path: Pa
     mtqg("rollup", folder, "--province", "LaiChau", "--quarterly", "2026Q3", "-o", path)
     sheet = openpyxl.load_workbook(path).worksheets[0]
     assert (sheet["A1"].value, sheet["A2"].value) == ("UBND TỈNH LAI CHÂU", "Số: ……/BC-UBND")
+
+
+def test_a_province_nobody_exported_is_a_clear_error(nation) -> None:
+    _, folder = nation
+    result = mtqg("rollup", folder, "--province", "Hà Nội", code=1)
+    assert "HaNoi" in result.output and "LaiChau" in result.output
