@@ -195,18 +195,25 @@ def test_the_quarterly_form_by_province(nation) -> None:
         assert line.figures.disbursed_in_quarter == alone.total.figures.disbursed_in_quarter
 
 
+def rows_adding_up(books: Books) -> list:
+    """The books' movement rows, once it is checked that per line, day and unit they add up
+    to the movement table."""
+    rows, problems = movement_rows(books.entries, books.catalogue.unit_registry)
+    assert problems == []
+    added: dict[tuple, list[int]] = {}
+    for row in rows:
+        cell = added.setdefault((row.line, row.date, row.unit), [0, 0, 0])
+        for column, amount in enumerate((row.plan, row.payments, row.advances)):
+            cell[column] += amount
+    assert added == {(move.line, move.date, move.unit): [move.plan, move.payments, move.advances]
+                     for move in books.movements}
+    return rows
+
+
 def test_the_rows_add_up_to_the_movement_table(nation) -> None:
     books, _ = nation
     for own in books.values():
-        rows, _ = movement_rows(own.entries, own.catalogue.unit_registry)
-        added: dict[tuple, list[int]] = {}
-        for row in rows:
-            cell = added.setdefault((row.line, row.date, row.unit), [0, 0, 0])
-            for column, amount in enumerate((row.plan, row.payments, row.advances)):
-                cell[column] += amount
-        table = {(move.line, move.date, move.unit): [move.plan, move.payments, move.advances]
-                 for move in own.movements}
-        assert added == table
+        rows = rows_adding_up(own)
         assert all(row.decision or row.voucher for row in rows)  # every row cites its document
 
 
@@ -340,14 +347,7 @@ def test_a_handover_between_units_rolls_up_as_the_report_has_it(tmp_path: Path) 
                      august_statement(tmp_path / "thang-8.xlsx")):
         mtqg("import", document, "--ledger", ledger)
     books = export(ledger, tmp_path / "parquet")
-    rows, _ = movement_rows(books.entries, books.catalogue.unit_registry)
-    added: dict[tuple, list[int]] = {}
-    for row in rows:
-        cell = added.setdefault((row.line, row.date, row.unit), [0, 0, 0])
-        for column, amount in enumerate((row.plan, row.payments, row.advances)):
-            cell[column] += amount
-    assert added == {(move.line, move.date, move.unit): [move.plan, move.payments, move.advances]
-                     for move in books.movements}
+    rows_adding_up(books)
     for as_of in (datetime.date(2025, 6, 30), datetime.date(2025, 8, 31)):
         expected = disbursement_report(books.movements, books.catalogue, as_of=as_of,
                                        budget_year=2025, by="unit")

@@ -68,33 +68,34 @@ def _keep(found: tuple[Path, tuple] | None, value: object) -> None:
         write_atomically(path, write)
 
 
-def _kept_attributes(load_file: Callable) -> Callable:
-    @functools.wraps(load_file)
-    def load(module) -> None:
-        found = _identity(module.ledger, "attributes")
-        kept = _read(found)
-        if isinstance(kept, dict):
-            module.__dict__.update(kept)
-            return
-        load_file(module)
-        _keep(found, {name: getattr(module, name) for name in ATTRIBUTES})
+def _kept(part: str, taken: Callable, restored: Callable) -> Callable[[Callable], Callable]:
+    """A Fava module's ``load_file`` that restores ``part`` (``restored(module, kept)``) when it
+    was kept for the books' snapshot state, else works it out and keeps ``taken(module)``."""
+    def wrap(load_file: Callable) -> Callable:
+        @functools.wraps(load_file)
+        def load(module) -> None:
+            found = _identity(module.ledger, part)
+            kept = _read(found)
+            if isinstance(kept, dict):
+                restored(module, kept)
+                return
+            load_file(module)
+            _keep(found, taken(module))
 
-    return load
+        return load
+
+    return wrap
 
 
-def _kept_accounts(load_file: Callable) -> Callable:
-    @functools.wraps(load_file)
-    def load(accounts) -> None:
-        found = _identity(accounts.ledger, "accounts")
-        kept = _read(found)
-        if isinstance(kept, dict):
-            accounts.clear()
-            accounts.update(kept)
-            return
-        load_file(accounts)
-        _keep(found, dict(accounts))
+def _set_accounts(accounts: dict, kept: dict) -> None:
+    accounts.clear()
+    accounts.update(kept)
 
-    return load
+
+_kept_attributes = _kept("attributes",
+                         lambda module: {name: getattr(module, name) for name in ATTRIBUTES},
+                         lambda module, kept: module.__dict__.update(kept))
+_kept_accounts = _kept("accounts", dict, _set_accounts)
 
 
 def keep_fava_indexes() -> None:
