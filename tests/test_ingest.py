@@ -7,7 +7,6 @@ documents, a template is built once per module and copied.
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import re
@@ -639,33 +638,6 @@ def test_two_movements_on_one_voucher_and_line_are_both_kept(
     assert sorted(int(t.postings[0].units.number) for t in paid) == [100_000_000, 200_000_000]
     again = import_(ledger, statement)
     assert "Đã thêm 0 giao dịch" in again.output and "bỏ qua 2" in again.output
-
-
-def test_unbalanced_entries_are_caught_exactly() -> None:
-    from beancount.core import amount as beancount_amount
-    from beancount.core import position
-
-    from mtqgledger.ingest.check import unbalanced
-
-    def posting(account: str, number: str, cost: object = None) -> data.Posting:
-        units = beancount_amount.Amount(Decimal(number), "VND")
-        return data.Posting(account, units, cost, None, None, None)
-
-    def entry(*postings: data.Posting) -> data.Transaction:
-        return data.Transaction(data.new_metadata("x", 1), datetime.date(2025, 1, 2), "*",
-                                None, "t", frozenset(), frozenset(), list(postings))
-
-    balanced = entry(posting("Assets:A", "10"), posting("Assets:B", "-10"))
-    off_by_one = entry(posting("Assets:A", "10"), posting("Assets:B", "-9"))
-    assert unbalanced([balanced], {}) == []
-    errors = unbalanced([balanced, off_by_one], {})
-    assert len(errors) == 1 and errors[0].entry is off_by_one
-    # An entry with a cost is left to Beancount's own check (and balances there).
-    cost = position.Cost(Decimal(2), "VND", None, None)
-    with_cost = entry(posting("Assets:A", "5", cost), posting("Assets:B", "-10"))
-    from beancount.parser import options
-
-    assert unbalanced([with_cost], dict(options.OPTIONS_DEFAULTS)) == []
 
 
 @pytest.mark.parametrize("parallel", [False, True])

@@ -14,7 +14,6 @@ import heapq
 import itertools
 import os
 from collections.abc import Iterable
-from decimal import Decimal
 
 from beancount.core import data
 from beancount.ops import balance, validation
@@ -23,6 +22,7 @@ from beancount.parser import printer
 from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.plugins import budget_rules
 from mtqgledger.plugins.rule_options import RuleConfig
+from mtqgledger.snapshot.validations import check_transaction_balances
 
 _Transaction = data.Transaction
 # The validations whose look at a transaction to_validate() knows; any other one (say
@@ -32,35 +32,6 @@ _PER_POSTING = frozenset({
     validation.validate_currency_constraints, validation.validate_duplicate_balances,
     validation.validate_duplicate_commodities, validation.validate_documents_paths,
     validation.validate_check_transaction_balances})
-
-
-def unbalanced(entries: list[data.Directive], options_map: dict) -> list:
-    """Transactions that do not balance.
-
-    Imported entries post whole amounts with no cost or price, so each
-    currency's postings must sum to exactly zero: stricter than Beancount's
-    tolerance, and a fraction of its time on 100,000 entries. Anything else
-    goes through Beancount's own check.
-    """
-    errors, others = [], []
-    for entry in entries:
-        if not isinstance(entry, _Transaction):
-            continue
-        sums: dict[str, Decimal] = {}
-        for posting in entry.postings:
-            units = posting.units
-            if posting.cost is not None or posting.price is not None or units is None:
-                others.append(entry)
-                break
-            currency = units.currency
-            sums[currency] = sums.get(currency, 0) + units.number
-        else:
-            for total in sums.values():
-                if total != 0:
-                    errors.append(validation.ValidationError(
-                        entry.meta, f"Transaction does not balance: {sums}", entry))
-                    break
-    return errors + validation.validate_check_transaction_balances(others, options_map)
 
 
 def _open_accounts(structure: Iterable[data.Directive]) -> dict:
@@ -114,7 +85,7 @@ def check_result(existing: list[data.Directive], options_map: dict,
     errors = [error for check in validation.VALIDATIONS
               if check is not validation.validate_check_transaction_balances
               for error in check(merged, options_map)]
-    errors += unbalanced(added, options_map)
+    errors += check_transaction_balances(added, options_map)
     # Both lists are in date order already (the loader sorts the books).
     combined = list(heapq.merge(existing, added, key=data.entry_sortkey))
     if any(isinstance(entry, data.Balance) for entry in structure):

@@ -29,6 +29,7 @@ from mtqgledger.snapshot import store
 from mtqgledger.snapshot.delta import extend, loader_name, plain_books
 from mtqgledger.snapshot.sources import Overlay, catalogue_states, parse_order
 from mtqgledger.snapshot.store import Appended, Snapshot
+from mtqgledger.snapshot.validations import beancount_validating_quickly
 
 FULL, SNAPSHOT, DELTA = "full", "snapshot", "delta"
 
@@ -77,8 +78,10 @@ def named_catalogues(main: str, options: dict) -> list[str]:
 
 
 def full_load(main: str) -> tuple[list, list, dict]:
-    """Beancount's own load, without its pickle cache (the same call as Fava's loader)."""
-    return loader._load([(main, True)], None, None, None)
+    """Beancount's own load, without its pickle cache (the same call as Fava's loader), its
+    balance check made cheap (validations.py: the same errors)."""
+    with beancount_validating_quickly():
+        return loader._load([(main, True)], None, None, None)
 
 
 def _modified_since(name: str, moment: float) -> bool:

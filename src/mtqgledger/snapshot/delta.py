@@ -33,7 +33,6 @@ import io
 import os
 
 from beancount.core import data
-from beancount.ops import validation
 from beancount.parser import booking, parser
 
 from mtqgledger.plugins.budget_rules import WARNINGS_OPTION
@@ -54,6 +53,7 @@ from mtqgledger.snapshot.store import (
     merged,
     with_entries,
 )
+from mtqgledger.snapshot.validations import validations
 
 # What appended text may hold: directives whose checks look at the entry itself
 # (and at the accounts' open directives), never at the rest of the history.
@@ -134,7 +134,7 @@ def _validation_errors(structure: list, added: list, options: dict) -> list:
     checked = list(heapq.merge(structure, [entry for entry in added
                                            if isinstance(entry, data.Transaction)],
                                key=data.entry_sortkey))
-    return [error for check in validation.VALIDATIONS for error in check(checked, options)]
+    return [error for check in validations() for error in check(checked, options)]
 
 
 def _booked(snapshot: Snapshot, appended: list[tuple[str, int, bytes]],
