@@ -137,7 +137,7 @@ def peak_mb(pid: int) -> float:
 
 def leftover_children(own: set[int]) -> list[int]:
     """``mtqg`` processes still running that this bench did not start as its server: the
-    children that keep a snapshot after a command has answered (store.defer_writes)."""
+    children that keep a snapshot after a command has answered (files.defer_writes)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) in own:
@@ -240,7 +240,7 @@ peak RSS); medians of {len(rounds)} rounds; ratios to `bean-check` cold in the s
 The serve steps time `mtqg serve` from its start to the disbursement page (the address it
 prints) answered, then an import of the monthly statement and the page again (Fava reloads);
 their memory is the server's peak over both (VmHWM). A command keeps the snapshot of a full
-load in a child once it has answered (store.defer_writes); the bench waits for such children
+load in a child once it has answered (files.defer_writes); the bench waits for such children
 after every step, and the row "its snapshot kept, after the answer" is the seconds the cold
 report's child took after the report had printed, with that child's peak memory.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from decimal import Decimal
 
 from beancount.parser import booking, parser
 
@@ -85,3 +86,32 @@ def test_big_and_negative_whole_numbers_stay_exact() -> None:
     assert [str(number) for number in numbers] == ["25000000000000", "-25000000000000"]
     assert allocation.meta["decision_date"].isoformat() == "2025-01-05"
     assert allocation.tags == {"mtqg"} and allocation.links == {"qd-1"}
+
+
+def test_tolerances_come_back_as_booked_alike_ones_shared() -> None:
+    from beancount.core import interpolate
+    from beancount.utils.defdict import ImmutableDictWithDefault
+
+    parsed, _, options = parser.parse_string(BOOKS, "books.beancount")
+    entries, _ = booking.book(parsed, options)
+    key = interpolate.AUTOMATIC_TOLERANCES
+    transactions = [entry for entry in entries if key in entry.meta]
+    # alike tolerances, and ones that differ only in an exponent: kept apart
+    allocation = next(entry for entry in transactions if entry.meta.get("kind") == "giao")
+    alike = [allocation._replace(meta={**allocation.meta, key: ImmutableDictWithDefault(
+        {"VND": Decimal("0.5")}, default=Decimal(0))}) for _ in range(3)]
+    odd = [allocation._replace(meta={**allocation.meta, key: ImmutableDictWithDefault(
+        {"VND": Decimal(exponent)}, default=Decimal(default))})
+        for exponent, default in (("0.50", "0"), ("0.5", "0.0"))]
+    entries += [*alike, *odd]
+    again = round_trip(entries)
+
+    def described(tolerances) -> tuple:
+        return (type(tolerances), str(tolerances.default),
+                tuple(sorted((currency, str(number)) for currency, number in tolerances.items())))
+
+    booked = [entry.meta[key] for entry in entries if key in entry.meta]
+    read = [entry.meta[key] for entry in again if key in entry.meta]
+    assert [described(t) for t in read] == [described(t) for t in booked]
+    assert len({id(t) for t in read[-5:-2]}) == 1  # the alike ones: one object
+    assert len({id(t) for t in read[-5:]}) == 3  # told apart by what they print

@@ -1,5 +1,5 @@
 """A command that answers and leaves keeps the books' snapshot after answering
-(store.defer_writes): in a child process once it has printed, in order, and never so
+(files.defer_writes): in a child process once it has printed, in order, and never so
 that a later load reads half of it."""
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from booktext import pay
 
-from mtqgledger.snapshot import DELTA, FULL, SNAPSHOT, load_books, store
+from mtqgledger import files
+from mtqgledger.snapshot import DELTA, FULL, SNAPSHOT, load_books
 
 SAMPLE = Path(__file__).resolve().parents[1] / "ledgers"
 EXTENDED = "LaiChau:GNBV:DA4:TDA1:NSTW:SN:Y2025:K2026"
@@ -28,9 +29,9 @@ def books(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def deferring():
-    store.defer_writes()
+    files.defer_writes()
     yield
-    store.defer_writes(False)
+    files.defer_writes(False)
 
 
 def heads(cache: Path) -> list[Path]:
@@ -46,8 +47,8 @@ def test_deferred_writes_wait_and_a_read_writes_them_first(books: Path, tmp_path
     appended = load_books(books)  # reads the snapshot: what was pending is written first
     assert appended.how == DELTA
     assert len(heads(tmp_path / "cache")) == 1
-    assert store.has_deferred()  # the log of the new entries, put off in its turn
-    store.defer_writes(False)
+    assert files.has_deferred()  # the log of the new entries, put off in its turn
+    files.defer_writes(False)
     again = load_books(books)
     assert again.how == SNAPSHOT and again.entries == appended.entries
 
@@ -74,5 +75,5 @@ def test_a_server_keeps_each_snapshot_at_once(books: Path, tmp_path: Path, defer
 
     assert load_books(books).how == FULL
     use_snapshots()  # mtqg serve does not leave: nothing may wait for its end
-    assert not store.has_deferred() and len(heads(tmp_path / "cache")) == 1
+    assert not files.has_deferred() and len(heads(tmp_path / "cache")) == 1
     assert load_books(books).how == SNAPSHOT

@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from beancount.parser import printer
@@ -32,6 +32,7 @@ from mtqgledger.figures.movements import (
     default_budget_year,
     movements,
 )
+from mtqgledger.files import write_later
 from mtqgledger.model.catalogue import Catalogue, CatalogueError
 from mtqgledger.model.catalogue_files import env_files, load_catalogue
 from mtqgledger.model.text import bilingual
@@ -192,7 +193,7 @@ class Books:
                             self._formatted_warnings())
         key = fingerprint(self._input_files())
         if self._as_loaded(key["files"]):  # else a file changed since: keep nothing
-            write_cache(self.path, key, cached)
+            write_later(partial(write_cache, self.path, key, cached))
             cached = replace(cached, inputs={name: state[1]
                                              for name, state in key["files"].items()})
         self._cached = cached

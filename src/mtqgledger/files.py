@@ -1,5 +1,6 @@
 """Writing files so that no reader ever sees half of one: the one atomic-write helper; and
-the folder derived files are kept in (:func:`cache_dir`).
+the folder derived files are kept in (:func:`cache_dir`), and the writes of those put off
+until a command has answered (:func:`defer_writes`).
 
 Each file is written under a temporary name beside its target, then renamed
 over it. File modes follow one rule: a file that exists keeps its own mode; a
@@ -127,3 +128,42 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> None:
         staged.commit()
     finally:
         staged.discard()
+
+
+# Writes of derived files put off until the command has answered (defer_writes), in the
+# order asked: the books' snapshot, their movement table.
+_DEFERRED: list[Callable[[], None]] | None = None
+
+
+def defer_writes(defer: bool = True) -> None:
+    """Put off the writes :func:`write_later` is given until :func:`write_deferred` (a
+    command that answers and leaves: its reader need not wait for the books to be kept);
+    ``False``: write what is pending and write at once from now on. Reading what is kept
+    writes what is pending first."""
+    global _DEFERRED
+    if not defer:
+        write_deferred()
+        _DEFERRED = None
+    elif _DEFERRED is None:
+        _DEFERRED = []
+
+
+def has_deferred() -> bool:
+    return bool(_DEFERRED)
+
+
+def write_deferred() -> bool:
+    """Write what :func:`defer_writes` put off; whether there was anything."""
+    global _DEFERRED
+    pending, _DEFERRED = _DEFERRED or [], ([] if _DEFERRED is not None else None)
+    for write in pending:
+        write()
+    return bool(pending)
+
+
+def write_later(write: Callable[[], None]) -> None:
+    """``write()`` now, or once the command has answered when writes are put off."""
+    if _DEFERRED is None:
+        write()
+    else:
+        _DEFERRED.append(write)

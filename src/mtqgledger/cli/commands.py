@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import gc
 import os
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from mtqgledger import __version__
+from mtqgledger import __version__, files
 from mtqgledger.cli.extending import extend_money
 from mtqgledger.cli.importing import import_documents
 from mtqgledger.cli.national import export_parquet, rollup
@@ -18,7 +19,6 @@ from mtqgledger.cli.options import LEDGER, open_books
 from mtqgledger.cli.reports import export, report
 from mtqgledger.model.catalogue import LookupFailed
 from mtqgledger.model.text import bilingual
-from mtqgledger.snapshot import store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -208,7 +208,7 @@ def run_and_leave() -> None:
     everything is written. Output is flushed first; nothing the commands do waits
     for the interpreter's exit handlers (files are renamed into place before).
     """
-    store.defer_writes()
+    files.defer_writes()
     try:
         main()
         code = 0
@@ -223,22 +223,28 @@ def run_and_leave() -> None:
 
 
 def _keep_snapshot_after_answering() -> None:
-    """Write the books' snapshot (store.defer_writes) in a child process once the command
-    has answered: encoding a province's history takes seconds its reader need not wait
-    for. The parent leaves at once, so the child's memory is the parent's, not twice it;
-    a command started before the child is done loads as if there were no snapshot (each
-    file is renamed into place whole; a head without its entries is no shortcut)."""
+    """Write the books' snapshot and movement table (files.defer_writes) in a child process
+    once the command has answered: encoding a province's history takes seconds its reader
+    need not wait for. The child then makes what `mtqg serve` would make first on those
+    books (web.serve.keep_for_serving). The parent leaves at once, so the child's memory is
+    the parent's, not twice it; a command started before the child is done loads as if
+    there were no snapshot (each file is renamed into place whole; a head without its
+    entries is no shortcut)."""
     if not hasattr(os, "fork"):
-        store.write_deferred()
+        files.write_deferred()
         return
-    if store.has_deferred() and os.fork() == 0:
+    if files.has_deferred() and os.fork() == 0:
         try:
             quiet = os.open(os.devnull, os.O_RDWR)
             for stream in (0, 1, 2):  # the caller's pipes close when the parent leaves
                 os.dup2(quiet, stream)
             os.setsid()
             gc.disable()  # what is written is the parent's, alive until the child leaves
-            store.write_deferred()
+            files.write_deferred()
+            with contextlib.suppress(Exception):  # only a shortcut for a later server
+                from mtqgledger.web.serve import keep_for_serving
+
+                keep_for_serving()
         finally:
             os._exit(0)
 

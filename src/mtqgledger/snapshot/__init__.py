@@ -135,6 +135,12 @@ def load_books(path: str | os.PathLike, *, full: bool = False, entries: bool = T
     return loaded
 
 
+def latest_states() -> dict[str, State]:
+    """The state of the latest load of each of the books loaded in this process, by main
+    file."""
+    return dict(_LATEST)
+
+
 def state_of(path: str | os.PathLike, entries: list) -> State | None:
     """The state of the latest load of the books at ``path`` in this process, if ``entries``
     are that load's."""

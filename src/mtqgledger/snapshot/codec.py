@@ -19,8 +19,10 @@ from decimal import Decimal
 from typing import IO
 
 from beancount.core import amount, data
+from beancount.utils.defdict import ImmutableDictWithDefault
 
 _new = tuple.__new__
+_TOLERANCES = ImmutableDictWithDefault
 _TRANSACTION, _POSTING, _AMOUNT = data.Transaction, data.Posting, amount.Amount
 _PLAIN = 0  # a transaction written as tuples
 _AS_IS = 1  # anything else, pickled whole
@@ -50,6 +52,15 @@ def _plain_postings(entry: data.Transaction, names: dict) -> list | None:
     return postings
 
 
+def _shared_tolerances(value: ImmutableDictWithDefault, names: dict) -> object:
+    """One object for every transaction's tolerances that print the same (booking gives
+    each transaction its own; nearly all are alike): written and read back once. They are
+    immutable, so sharing them changes nothing a reader can see."""
+    key = (_TOLERANCES, value.default.__class__, str(value.default),
+           tuple((currency, type(number), str(number)) for currency, number in value.items()))
+    return names.setdefault(key, value)
+
+
 def encoded(entries: list) -> list:
     names: dict = {}  # one object per repeated name, key tuple or short text
     records = []
@@ -64,6 +75,8 @@ def encoded(entries: list) -> list:
         for number, value in enumerate(values):
             if type(value) is str and len(value) < 40:  # a kind, a sheet, a source file
                 values[number] = names.setdefault(value, value)
+            elif type(value) is _TOLERANCES:
+                values[number] = _shared_tolerances(value, names)
         records.append((_PLAIN, names.setdefault(keys, keys), tuple(values),
                         entry.date.toordinal(),
                         entry.flag, entry.payee, entry.narration, entry.tags, entry.links,

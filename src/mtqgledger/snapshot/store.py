@@ -29,7 +29,7 @@ import beancount
 from beancount.core import data
 
 from mtqgledger import __version__
-from mtqgledger.files import cache_dir, code_stamp, write_atomically
+from mtqgledger.files import cache_dir, code_stamp, write_atomically, write_deferred, write_later
 from mtqgledger.model.catalogue_files import ENV_VAR
 from mtqgledger.model.postings import cited_reference
 from mtqgledger.plugins.budget_rules import WARNINGS_OPTION
@@ -149,43 +149,6 @@ def _read(path: Path) -> object | None:
         return None
 
 
-# Writes put off until the command has answered (defer_writes), in the order asked.
-_DEFERRED: list[Callable[[], None]] | None = None
-
-
-def defer_writes(defer: bool = True) -> None:
-    """Put off the snapshot's writes until :func:`write_deferred` (a command that answers
-    and leaves: its reader need not wait for the books to be kept); ``False``: write what
-    is pending and write at once from now on. Reading a snapshot writes what is pending
-    first."""
-    global _DEFERRED
-    if not defer:
-        write_deferred()
-        _DEFERRED = None
-    elif _DEFERRED is None:
-        _DEFERRED = []
-
-
-def has_deferred() -> bool:
-    return bool(_DEFERRED)
-
-
-def write_deferred() -> bool:
-    """Write what :func:`defer_writes` put off; whether there was anything."""
-    global _DEFERRED
-    pending, _DEFERRED = _DEFERRED or [], ([] if _DEFERRED is not None else None)
-    for write in pending:
-        write()
-    return bool(pending)
-
-
-def _later(write: Callable[[], None]) -> None:
-    if _DEFERRED is None:
-        write()
-    else:
-        _DEFERRED.append(write)
-
-
 def write_base(ledger: str, snapshot: Snapshot) -> None:
     """Keep the result of a full load as the new base (the log starts empty)."""
     paths = _paths(ledger)
@@ -200,7 +163,7 @@ def write_base(ledger: str, snapshot: Snapshot) -> None:
         _dump(paths[0], head)
         _dump(paths[2], (base_id, []))
 
-    _later(write)
+    write_later(write)
 
 
 def append(ledger: str, snapshot: Snapshot, record: Appended, log: list[Appended],
@@ -215,7 +178,7 @@ def append(ledger: str, snapshot: Snapshot, record: Appended, log: list[Appended
     paths = _paths(ledger)
     if paths is not None:
         kept = (snapshot.base_id, [*log, record])
-        _later(lambda: _dump(paths[2], kept))
+        write_later(lambda: _dump(paths[2], kept))
     return snapshot, [*log, record]
 
 

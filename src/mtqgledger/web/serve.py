@@ -13,11 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
+from beancount.core import data
 from flask import Flask
 
 import mtqgledger
+from mtqgledger import files
 from mtqgledger.model.text import bilingual
-from mtqgledger.snapshot import load_books, paused_gc, reuse_loads, store
+from mtqgledger.snapshot import State, latest_states, load_books, paused_gc, reuse_loads
 from mtqgledger.web.fava_state import keep_fava_indexes
 
 EXTENSION = "DisbursementPage"
@@ -57,7 +59,7 @@ def use_snapshots() -> None:
     module's name for it is replaced, and its ledger's load wrapped."""
     import fava.core
 
-    store.defer_writes(False)  # a server does not leave: each load keeps its snapshot at once
+    files.defer_writes(False)  # a server does not leave: each load keeps its snapshot at once
     reuse_loads()  # and reloads from the books it holds
     if _FAVA_LOADER:
         return
@@ -78,6 +80,28 @@ def _without_collections(load_file: Callable) -> Callable:
         gc.freeze()
 
     return load
+
+
+def _served_here(state: State) -> bool:
+    """Whether the books name this package's Fava extension (what `mtqg serve` serves)."""
+    return any(type(entry) is data.Custom and entry.type == "fava-extension" and entry.values
+               and entry.values[0].value == EXTENSION_MODULE
+               for entry in state.snapshot.index.structure)
+
+
+def keep_for_serving() -> None:
+    """Fava's load of each of the books this process kept a snapshot of, and served here: what
+    `mtqg serve` would work out first on them (Fava's indexes, the movement table and its
+    chart) is then kept beside the snapshot (fava_state.py, books_cache). For the child a
+    command leaves after answering (cli.commands.run_and_leave): a server started on the
+    books later reads what it would otherwise make before its first page."""
+    from fava.core import FavaLedger
+
+    served = [path for path, state in latest_states().items() if _served_here(state)]
+    if served:
+        use_snapshots()
+    for path in served:
+        FavaLedger(path, poll_watcher=True)
 
 
 def make_app(ledger: Path, *, read_only: bool = True) -> Flask:
