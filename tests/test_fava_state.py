@@ -80,3 +80,32 @@ def test_books_that_changed_are_indexed_again(books: Path) -> None:
     changed = FavaLedger(str(books))
     assert "UBND xã Mới Lập" in changed.attributes.payees
     assert indexes(changed) == fava_itself(books)
+
+
+def test_a_commands_child_keeps_what_a_server_makes_first(books: Path, tmp_path: Path,
+                                                         monkeypatch) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import fava.core.attributes
+
+    cache = tmp_path / "cache"
+    done = subprocess.run([sys.executable, "-m", "mtqgledger.cli", "check", str(books)],
+                          env={**os.environ, "MTQG_CACHE_DIR": str(cache)},
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    waited = time.monotonic()
+    while len(kept_files(tmp_path)) < 2 or not list(cache.glob("*.pickle")):
+        assert time.monotonic() - waited < 60, sorted(cache.iterdir())
+        time.sleep(0.1)
+    time.sleep(0.5)  # renamed into place one after the other
+    calls = []
+    years = fava.core.attributes.get_active_years
+    monkeypatch.setattr(fava.core.attributes, "get_active_years",
+                        lambda *args: calls.append(1) or years(*args))
+    serve.use_snapshots()
+    served = FavaLedger(str(books))  # a server's start: what the child kept, not worked out
+    assert calls == []
+    assert indexes(served) == fava_itself(books)
