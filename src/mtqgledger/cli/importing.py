@@ -42,6 +42,9 @@ def import_documents(files: tuple[Path, ...], ledger: Path, dry_run: bool, **opt
       mtqg import importers/samples/QD-35-giao-von-2025.xlsx --ledger so/main.beancount
       mtqg import bang-ke.xlsx --ledger so/main.beancount --dry-run
     """
+    from mtqgledger.importers.workbook import prefetch_workbook
+
+    prefetch_workbook(files[0])  # parsed while the books load
     from mtqgledger.books import paused_gc
 
     with paused_gc():  # the summary below still walks every imported entry

@@ -8,8 +8,10 @@ every message can point at the cell in Excel.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,8 +108,42 @@ def read_workbook(path: str | Path) -> list[Sheet]:
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise ImportProblem(path, bilingual("không phải bảng tính Excel",
                                             f"expected one of {', '.join(WORKBOOK_SUFFIXES)}"))
+    key = _key(path)
+    parsing = _PREFETCHING.pop(key, None)
+    if parsing is not None:
+        parsing.join()
+    return list(_parse_workbook(*key))
+
+
+def _key(path: Path) -> tuple[Path, int, int]:
     status = path.stat()
-    return list(_parse_workbook(path.resolve(), status.st_size, status.st_mtime_ns))
+    return path.resolve(), status.st_size, status.st_mtime_ns
+
+
+# Workbooks being parsed in a thread (prefetch_workbook), by _parse_workbook's arguments.
+_PREFETCHING: dict[tuple, threading.Thread] = {}
+
+
+def prefetch_workbook(path: str | Path) -> None:
+    """Start parsing a workbook in a thread; :func:`read_workbook` waits for it.
+
+    python-calamine lets go of the interpreter while it parses (two seconds of a
+    100,000-row statement), so what the caller does meanwhile, such as loading
+    the books, costs no time. A file that is no workbook is left to read_workbook.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES or not path.is_file():
+        return
+    key = _key(path)
+    if key not in _PREFETCHING:
+        _PREFETCHING[key] = thread = threading.Thread(target=_parse_quietly, args=key,
+                                                      daemon=True)
+        thread.start()
+
+
+def _parse_quietly(*key: object) -> None:
+    with contextlib.suppress(Exception):  # read_workbook parses again and says what is wrong
+        _parse_workbook(*key)
 
 
 def any_sheet(path: str | Path, test: Callable[[Sheet], bool]) -> bool:
@@ -122,6 +158,9 @@ def any_sheet(path: str | Path, test: Callable[[Sheet], bool]) -> bool:
 def forget_workbooks() -> None:
     """Drop the parsed sheets kept for identify() and read(): once a document is read, its
     cells (millions of objects for a large statement) need not outlive it."""
+    for parsing in _PREFETCHING.values():
+        parsing.join()
+    _PREFETCHING.clear()
     _parse_workbook.cache_clear()
 
 
