@@ -530,3 +530,14 @@ def test_console_script_checks_the_sample(tmp_path: Path) -> None:
                           timeout=120, env={**os.environ, "MTQG_CACHE_DIR": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     assert "giao dịch" in done.stdout
+
+
+def test_only_a_process_that_leaves_keeps_values_unfreed(monkeypatch) -> None:
+    from mtqgledger.cli import commands
+
+    value = object()
+    commands.leave_unfreed(value)  # run in-process (as here): everything is freed
+    assert commands._UNFREED is None
+    monkeypatch.setattr(commands, "_UNFREED", [])  # as run_and_leave sets it
+    commands.leave_unfreed(value)
+    assert [value] == commands._UNFREED

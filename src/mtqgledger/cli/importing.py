@@ -72,10 +72,12 @@ def _run_import(files: tuple[Path, ...], ledger: Path, dry_run: bool, options: d
 
 def _import_and_summarise(files: tuple[Path, ...], ledger: Path, dry_run: bool,
                           options: dict) -> None:
+    from mtqgledger.cli.commands import leave_unfreed
     from mtqgledger.outputs.beancount_text import format_entries
     from mtqgledger.outputs.formatting import format_amount
 
     result = _run_import(files, ledger, dry_run, options)
+    leave_unfreed(result)
     if dry_run:
         click.echo(format_entries([*result.opened, *result.added]))
     for document in result.documents:
