@@ -259,6 +259,7 @@ def _keep_snapshot_after_answering() -> None:
             with contextlib.suppress(Exception):  # only a shortcut for a later server
                 from mtqgledger.web.serve import keep_for_serving
 
+                os.nice(10)  # behind what a user waits for, a server reloading the books say
                 keep_for_serving()
         finally:
             os._exit(0)
