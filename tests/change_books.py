@@ -172,6 +172,16 @@ def _middle_block(book: Book, name: str) -> tuple[list[str], int, int]:
     return lines, first, end + 1
 
 
+def _unbalance(lines: list[str], first: int, end: int) -> None:
+    """The last digit of the block's first amount changed: that transaction no longer adds
+    up (Beancount's error, from a full load and from the snapshot alike)."""
+    for number in range(first, end):
+        if lines[number].endswith(" VND"):
+            lines[number] = re.sub(r"(\d) VND$", lambda m: f"{int(m.group(1)) % 9 + 1} VND",
+                                   lines[number])
+            return
+
+
 EDITS: dict[str, Callable[[list[str], int, int], None]] = {
     "narration": lambda lines, first, end: lines.__setitem__(
         first, lines[first].replace('"', '"Sửa: ', 1) + " ; sửa"),
@@ -182,6 +192,7 @@ EDITS: dict[str, Callable[[list[str], int, int], None]] = {
         first, lines[first][:5] + "03-1" + lines[first][9:]),
     "comment": lambda lines, first, end: lines.insert(first, "; dòng ghi chú chèn vào"),
     "delete": lambda lines, first, end: lines.__delitem__(slice(first, end)),
+    "unbalance": lambda lines, first, end: _unbalance(lines, first, end),
     "digit": lambda lines, first, end: lines.__setitem__(slice(first, end), [  # same size
         re.sub(r"(\d)000 VND$", lambda m: f"{int(m.group(1)) % 9 + 1}000 VND", x)
         for x in lines[first:end]]),
@@ -323,6 +334,25 @@ TAILS = ('  ghi_chu: "dòng nối vào bút toán cuối"\n', f"  Expenses:Disbu
          "  ; chú thích thụt lề\n", "poptag #khong-co\n", '2025-13-45 * "ngày sai"\n',
          "đây không phải Beancount\n", "; chỉ một chú thích\n", "\n\n\n")
 # kind -> (the files it may be appended to, the text)
+_AMOUNT = re.compile(r"(-?\d+) VND$", re.MULTILINE)
+
+
+def _unbalanced(book: Book, _target: str) -> str:
+    """A payment typed by hand whose postings do not add up: off by one đồng, off by a fraction
+    Beancount tolerates (the amounts written with decimals), or by one it does not."""
+    line = book.rng.choice([line for line in LINES if line not in UNITS])
+    text = book.movement(line, "", book.rng.randrange(1, 50) * 1000)
+    found = list(_AMOUNT.finditer(text))
+    first, second = found[0], found[-1]
+    how = book.rng.choice(("one-dong", "tolerated", "fraction"))
+    new_first = {"one-dong": f"{int(first.group(1)) + 1} VND",
+                 "tolerated": f"{first.group(1)}.004 VND",
+                 "fraction": f"{first.group(1)}.4 VND"}[how]
+    new_second = f"{second.group(1)}.00 VND" if how == "tolerated" else second.group(0)
+    return (text[:first.start()] + new_first + text[first.end():second.start()] + new_second
+            + text[second.end():] + "\n")
+
+
 APPENDS: dict[str, tuple[tuple[str, ...], Callable[[Book, str], str]]] = {
     "append_open": ((ACCOUNTS, MAIN_FILE), lambda b, _: opens(
         b.rng.choice(SPARE_LINES + LINES), day=b.earlier_day())),
@@ -339,6 +369,7 @@ APPENDS: dict[str, tuple[tuple[str, ...], Callable[[Book, str], str]]] = {
                        f"{b.earlier_day()} pad Assets:Advance:{TDA1_SN} Income:Allocated:"
                        f"{TDA1_SN}\n{b.day} balance Assets:Advance:{TDA1_SN}  0 VND\n"),
     "append_divide_line": ((DECISIONS, TREASURY), _divide_line),
+    "append_unbalanced": ((TREASURY, EXTRA), _unbalanced),
 }
 
 

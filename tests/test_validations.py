@@ -110,3 +110,31 @@ def test_a_load_gives_what_beancount_gives(tmp_path) -> None:
     assert len(plain[1]) == 2 and quick[0] == plain[0]
     assert validation.validate_check_transaction_balances not in validations()
     assert len(validations()) == len(validation.VALIDATIONS)
+
+
+@pytest.mark.parametrize("amounts", [("1001", "-1000"), ("1000.004", "-1000.00"),
+                                     ("1000.4", "-1000")],
+                         ids=["one-dong", "tolerated", "fraction"])
+def test_appended_text_that_does_not_add_up_errs_as_in_a_full_load(
+        tmp_path, amounts: tuple[str, str]) -> None:
+    import shutil
+    from pathlib import Path
+
+    from mtqgledger.snapshot import load_books
+
+    books = tmp_path / "books"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "ledgers", books)
+    main = books / "main.beancount"
+    load_books(main)  # the snapshot
+    line = "LaiChau:GNBV:DA4:TDA1:NSTW:SN:Y2025"
+    with (books / "laichau" / "2026.beancount").open("a", encoding="utf-8") as file:
+        file.write(f'\n2026-11-20 * "Thanh toán gõ tay"\n  voucher: "KB-TAY"\n'
+                   f'  kind: "thanh-toan"\n'
+                   f"  Expenses:Disbursed:{line}  {amounts[0]} VND\n"
+                   f"  Assets:Appropriation:{line}  {amounts[1]} VND\n")
+    loaded = load_books(main)  # in full, by the quick validations: errors are not appended
+    want = loader._load([(str(main), True)], None, None, None)
+    assert [printer.format_error(e) for e in loaded.errors] == \
+        [printer.format_error(e) for e in want[1]]
+    balance_errors = [e for e in want[1] if "does not balance" in e.message]
+    assert len(balance_errors) == (0 if amounts[0] == "1000.004" else 1)
