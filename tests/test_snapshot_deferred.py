@@ -77,3 +77,17 @@ def test_a_server_keeps_each_snapshot_at_once(books: Path, tmp_path: Path, defer
     use_snapshots()  # mtqg serve does not leave: nothing may wait for its end
     assert not files.has_deferred() and len(heads(tmp_path / "cache")) == 1
     assert load_books(books).how == SNAPSHOT
+
+
+def test_the_movement_table_is_kept_after_the_answer_too(books: Path, tmp_path: Path,
+                                                         deferring) -> None:
+    from mtqgledger.books import Books
+
+    first = Books.open(books)
+    moves = first.movements  # worked out: its write put off with the snapshot's
+    assert moves and not list((tmp_path / "cache").glob("*.pickle"))
+    assert files.has_deferred()
+    files.write_deferred()
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    again = Books.open(books)
+    assert again.movements == moves and again.from_cache

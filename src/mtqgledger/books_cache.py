@@ -22,14 +22,7 @@ from pathlib import Path
 
 from mtqgledger import __version__
 from mtqgledger.figures.movements import Movement
-from mtqgledger.files import (
-    cache_dir,
-    code_stamp,
-    file_stamp,
-    settled,
-    write_atomically,
-    write_deferred,
-)
+from mtqgledger.files import cache_dir, code_stamp, file_stamp, settled, write_atomically
 from mtqgledger.model.catalogue_files import ENV_VAR
 from mtqgledger.model.units import UnitRef
 
@@ -120,8 +113,8 @@ def _cache_file(ledger: Path) -> Path | None:
 
 
 def read_cache(ledger: Path) -> Cached | None:
-    """The cached table of ``ledger`` if none of the files it was made from changed."""
-    write_deferred()
+    """The cached table of ``ledger`` if none of the files it was made from changed (one
+    whose write was put off, files.write_later, is not read: it is made again)."""
     cache = _cache_file(ledger)
     if cache is None or not cache.exists():
         return None
