@@ -19,8 +19,14 @@ from typing import NamedTuple
 
 from beancount.core import data
 
-from mtqgledger.figures.disbursement import disbursement_report
-from mtqgledger.figures.movements import Movement, ReportProblem, budget_years, movements
+from mtqgledger.figures.disbursement import LineFigures, arranged_report
+from mtqgledger.figures.movements import (
+    Movement,
+    ReportProblem,
+    budget_years,
+    figures_by_line_through,
+    movements,
+)
 from mtqgledger.model.catalogue import Catalogue
 from mtqgledger.model.units import Units
 
@@ -141,18 +147,15 @@ def cumulative(table: Table, catalogue: Catalogue, year: int, days: Iterable[dat
     """(day, plan, disbursed) of the plan-year report's total as of each of ``days``.
 
     For the year's chart. Each figure is the total row of
-    :func:`~mtqgledger.disbursement.disbursement_report` as of that day; it is kept
-    with the table, as it depends on nothing else (month ends do not move with the
-    as-of date).
+    :func:`~mtqgledger.disbursement.disbursement_report` as of that day (its line figures
+    summed up to each day in one pass over the year's movements); it is kept with the
+    table, as it depends on nothing else (month ends do not move with the as-of date).
     """
-    result = []
-    for day in days:
-        key = (year, province, day)
-        found = table.totals.get(key)
-        if found is None:
-            report = disbursement_report(table.year_table(year).until(day), catalogue,
-                                         as_of=day, budget_year=year, province=province,
-                                         by="program")
-            found = table.totals[key] = (report.total.plan, report.total.disbursed)
-        result.append((day, *found))
-    return result
+    days = list(days)
+    missing = sorted({day for day in days if (year, province, day) not in table.totals})
+    through = figures_by_line_through(table.year_table(year).movements, missing)
+    for day, by_line in through:
+        report = arranged_report(LineFigures(by_line), catalogue, as_of=day, budget_year=year,
+                                 province=province, by="program")
+        table.totals[(year, province, day)] = (report.total.plan, report.total.disbursed)
+    return [(day, *table.totals[(year, province, day)]) for day in days]

@@ -215,6 +215,29 @@ def figures_by_line(
     return {line: Figures(*cell) for line, cell in sums.items()}
 
 
+def figures_by_line_through(table: Sequence[Movement], days: Iterable[datetime.date],
+                            ) -> Iterator[tuple[datetime.date, dict[Line, Figures]]]:
+    """``figures_by_line(table, as_of=day)`` for each of ``days``, in one pass: ``table`` in
+    date order, ``days`` in increasing order (a year's chart: its month ends)."""
+    sums: dict[Line, list[int]] = {}
+    done, previous = 0, None
+    for day in days:
+        if previous is not None and day < previous:
+            raise ValueError(f"days must increase: {day} after {previous}")
+        previous = day
+        while done < len(table) and table[done].date <= day:
+            line, _, plan, payments, advances, _ = table[done]
+            cell = sums.get(line)
+            if cell is None:
+                sums[line] = [plan, payments, advances]
+            else:
+                cell[0] += plan
+                cell[1] += payments
+                cell[2] += advances
+            done += 1
+        yield day, {line: Figures(*cell) for line, cell in sums.items()}
+
+
 # figures_by_line and figures_by_unit in SQL, over the movement table as Parquet
 # (outputs/parquet.py): `mtqg rollup` runs it in DuckDB, docs/parquet.md on Spark or Trino.
 # Standard SQL; {movements} is the table, {unit} ", unit, unit_code" for figures by unit,
