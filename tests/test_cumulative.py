@@ -40,6 +40,8 @@ def test_figures_through_each_day_are_figures_as_of_it(seed: int) -> None:
     assert [day for day, _ in found] == days
     for day, by_line in found:
         assert by_line == figures_by_line(moves, as_of=day)
+    last, before = found[-1][1], found[-2][1]  # each day's figures its own objects
+    assert all(last[line] is not before[line] for line in last if line in before)
 
 
 def test_days_out_of_order_are_refused() -> None:

@@ -10,6 +10,7 @@ ratios are exact ``Decimal`` quotients, rounded only when displayed::
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -219,23 +220,25 @@ def figures_by_line_through(table: Sequence[Movement], days: Iterable[datetime.d
                             ) -> Iterator[tuple[datetime.date, dict[Line, Figures]]]:
     """``figures_by_line(table, as_of=day)`` for each of ``days``, in one pass: ``table`` in
     date order, ``days`` in increasing order (a year's chart: its month ends)."""
-    sums: dict[Line, list[int]] = {}
+    totals: dict[Line, Figures] = {}  # each day's own copies are yielded
     done, previous = 0, None
     for day in days:
         if previous is not None and day < previous:
             raise ValueError(f"days must increase: {day} after {previous}")
         previous = day
-        while done < len(table) and table[done].date <= day:
-            line, _, plan, payments, advances, _ = table[done]
-            cell = sums.get(line)
-            if cell is None:
-                sums[line] = [plan, payments, advances]
+        end = bisect.bisect_right(table, day, lo=done, key=_date_of)
+        for line, figures in figures_by_line(table[done:end]).items():
+            if line in totals:
+                totals[line] += figures
             else:
-                cell[0] += plan
-                cell[1] += payments
-                cell[2] += advances
-            done += 1
-        yield day, {line: Figures(*cell) for line, cell in sums.items()}
+                totals[line] = figures
+        done = end
+        yield day, {line: Figures(figures.plan, figures.payments, figures.advances)
+                    for line, figures in totals.items()}
+
+
+def _date_of(move: Movement) -> datetime.date:
+    return move.date
 
 
 # figures_by_line and figures_by_unit in SQL, over the movement table as Parquet
