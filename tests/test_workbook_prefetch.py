@@ -64,3 +64,23 @@ def test_forgetting_waits_for_a_parse_under_way(tmp_path: Path) -> None:
     forget_workbooks()
     assert not workbook._PREFETCHING
     assert workbook._parse_workbook.cache_info().currsize == 0
+
+
+def test_mtqg_import_starts_parsing_its_first_workbook_before_the_library_loads(
+        tmp_path: Path) -> None:
+    from mtqgledger.cli import start_reading_first_workbook
+
+    first, second = tmp_path / "Bang-Ke.XLSX", tmp_path / "qd.xls"
+    shutil.copy(SAMPLES / "KBNN-bang-ke-2025.xlsx", first)
+    shutil.copy(SAMPLES / "QD-1128-bo-sung-2025.xls", second)
+    codes = tmp_path / "ma.toml"
+    codes.write_text("[codes]\n", encoding="utf-8")
+    forget_workbooks()
+    start_reading_first_workbook(["--codes", str(codes), "--ledger", "so/main.beancount",
+                                  str(tmp_path / "missing.xlsx"), str(first), str(second)])
+    assert [key[0] for key in workbook._PREFETCHING] == [first.resolve()]
+    sample = contents(read_workbook(SAMPLES / "KBNN-bang-ke-2025.xlsx"))
+    assert contents(read_workbook(first)) == sample
+    forget_workbooks()
+    start_reading_first_workbook(["--ledger", "so/main.beancount", "--dry-run", str(codes)])
+    assert not workbook._PREFETCHING
