@@ -1,5 +1,6 @@
-"""The import's check leaves out of Beancount's validations only the transactions that
-cannot fail them: the errors are those of the validations over every entry."""
+"""New entries are validated without the transactions that cannot fail (the import's check and
+appended text, snapshot.validations.new_entry_errors): the errors are those of Beancount's
+validations over every entry; and the text the import writes for recurring texts."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from decimal import Decimal
 
 from beancount.core import amount, data
 from beancount.ops import validation
+from beancount.parser.options import OPTIONS_DEFAULTS
 
-from mtqgledger.ingest.check import to_validate
 from mtqgledger.outputs.beancount_text import format_entries, format_transaction
+from mtqgledger.snapshot.validations import new_entry_errors
 
 DAY = datetime.date(2025, 3, 1)
 LINE = 0
@@ -32,19 +34,17 @@ def _close(account: str, day: datetime.date) -> data.Close:
 
 
 def _move(day: datetime.date, debit: str, credit: str, currency: str = "VND",
-          ) -> data.Transaction:
+          off: int = 0) -> data.Transaction:
     return data.Transaction(_meta(voucher=f"KB-{LINE}"), day, "*", None, "Thanh toán",
                             frozenset(), frozenset(), [
-                                data.Posting(debit, amount.Amount(Decimal(5), currency),
+                                data.Posting(debit, amount.Amount(Decimal(5 + off), currency),
                                              None, None, None, None),
                                 data.Posting(credit, amount.Amount(Decimal(-5), currency),
                                              None, None, None, None)])
 
 
-def _errors(entries: list[data.Directive]) -> list[tuple[str, int]]:
-    return [(error.message, error.entry.meta["lineno"]) for check in validation.VALIDATIONS
-            if check is not validation.validate_check_transaction_balances
-            for error in check(entries, {})]
+def _described(errors: list) -> list[tuple[str, int]]:
+    return [(error.message, error.entry.meta["lineno"]) for error in errors]
 
 
 def test_validations_see_every_transaction_that_could_fail() -> None:
@@ -58,7 +58,9 @@ def test_validations_see_every_transaction_that_could_fail() -> None:
         _open(twice, datetime.date(2025, 1, 1), ["USD"]),
         _open(twice, datetime.date(2025, 1, 2)),
     ], key=data.entry_sortkey)
+    unbalanced = _move(DAY, e, a, off=1)  # on sure accounts, but it does not balance
     added = sorted([
+        unbalanced,
         _move(DAY, e, a),  # fine
         _move(DAY, b, c.replace("DA2", "DA4"), "USD"),  # both take any currency: fine
         _move(DAY, e, a, "USD"),  # a takes only VND
@@ -71,11 +73,12 @@ def test_validations_see_every_transaction_that_could_fail() -> None:
         _move(DAY, e, "Assets:New"),
     ], key=data.entry_sortkey)
     everything = list(heapq.merge(structure, added, key=data.entry_sortkey))
-    kept = to_validate(structure, added)
-    assert _errors(kept) == _errors(everything)
-    assert len(_errors(everything)) >= 5
-    # only the two sure transactions are left out
-    assert len(everything) - len(kept) == 2
+    options = dict(OPTIONS_DEFAULTS)
+    expected = [error for check in validation.VALIDATIONS for error in check(everything, options)]
+    found = new_entry_errors(structure, added, options)
+    assert _described(found) == _described(expected)
+    assert len(expected) >= 6
+    assert [error.entry for error in found if "does not balance" in error.message] == [unbalanced]
 
 
 def test_recurring_texts_are_written_as_before() -> None:

@@ -28,7 +28,6 @@ errors are the result's errors, exactly as a full load reports them.
 from __future__ import annotations
 
 import copy
-import heapq
 import io
 import os
 
@@ -53,7 +52,7 @@ from mtqgledger.snapshot.store import (
     merged,
     with_entries,
 )
-from mtqgledger.snapshot.validations import validations
+from mtqgledger.snapshot.validations import new_entry_errors
 
 # What appended text may hold: directives whose checks look at the entry itself
 # (and at the accounts' open directives), never at the rest of the history.
@@ -128,15 +127,6 @@ def _display_context(before: object, chunks: list[object]) -> object | None:
     return result
 
 
-def _validation_errors(structure: list, added: list, options: dict) -> list:
-    """Beancount's validations of the new entries, against the books' other directives
-    (``structure``, the new ones among them)."""
-    checked = list(heapq.merge(structure, [entry for entry in added
-                                           if isinstance(entry, data.Transaction)],
-                               key=data.entry_sortkey))
-    return [error for check in validations() for error in check(checked, options)]
-
-
 def _booked(snapshot: Snapshot, appended: list[tuple[str, int, bytes]],
             sources: Sources) -> tuple[list, object] | None:
     """The appended text's entries, booked and in the loader's order, and the books' display
@@ -179,7 +169,8 @@ def extend(snapshot: Snapshot, catalogue_files: list[str],
     booked, dcontext = made
     options = {**snapshot.options, "dcontext": dcontext}
     index = index_of(booked, order, snapshot.index)
-    if _validation_errors(index.structure, booked, options):
+    if new_entry_errors(index.structure, [entry for entry in booked
+                                          if isinstance(entry, data.Transaction)], options):
         return None
     at_the_end = snapshot.index.last is None or not booked or \
         entry_order(order)(booked[0]) > snapshot.index.last
