@@ -94,6 +94,14 @@ def ensure_venv() -> None:
     STAMP.write_text(install_fingerprint())
 
 
+def compile_sources() -> None:
+    """Byte-compile the package, as pip does what it installs: an editable install is not,
+    and where PYTHONDONTWRITEBYTECODE is set every command would compile it again (a third
+    of a second each). Only files changed since the last run are compiled."""
+    subprocess.run([str(BIN / "python"), "-m", "compileall", "-q", str(ROOT / "src")],
+                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
 def demo() -> None:
     """The main job: import the sample documents of 2025 and 2026 into new books, report on
     both years, write the quarterly workbooks and serve the books in Fava."""
@@ -136,6 +144,7 @@ def main(argv: list[str]) -> int:
         print(f"usage: python3 tasks.py {{{'|'.join(JOBS)}}}", file=sys.stderr)
         return 2
     ensure_venv()
+    compile_sources()
     try:
         JOBS[argv[0]]()
     except subprocess.CalledProcessError as failure:
