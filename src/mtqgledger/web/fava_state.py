@@ -21,6 +21,7 @@ from pathlib import Path
 
 from mtqgledger.files import cache_dir, write_atomically
 from mtqgledger.snapshot import state_of
+from mtqgledger.web.fava_attributes import load_attributes, mirrors_this_fava
 
 FORMAT = 1  # raised whenever what is kept changes
 # What AttributesModule.load_file sets (fava <1.31); AccountDict keeps its items.
@@ -100,11 +101,13 @@ _kept_accounts = _kept("accounts", dict, _set_accounts)
 
 def keep_fava_indexes() -> None:
     """Make Fava's attributes and accounts of books read back from a snapshot state come
-    from what was kept for that state (once per process)."""
+    from what was kept for that state, and its attributes of other books be worked out
+    faster (fava_attributes.py), once per process."""
     from fava.core.accounts import AccountDict
     from fava.core.attributes import AttributesModule
 
     if getattr(AttributesModule.load_file, "__wrapped__", None) is None:
-        AttributesModule.load_file = _kept_attributes(AttributesModule.load_file)
+        work_out = load_attributes if mirrors_this_fava() else AttributesModule.load_file
+        AttributesModule.load_file = _kept_attributes(work_out)
     if getattr(AccountDict.load_file, "__wrapped__", None) is None:
         AccountDict.load_file = _kept_accounts(AccountDict.load_file)
