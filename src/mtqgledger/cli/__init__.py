@@ -35,11 +35,10 @@ def start_reading_first_workbook(arguments: list[str]) -> None:
     Its options name TOML files and books, never a workbook; a guess that is not the
     file the command reads first is parsed in vain, and costs no wrong result.
     """
-    from mtqgledger.importers.workbook import WORKBOOK_SUFFIXES, prefetch_workbook
+    from mtqgledger.importers.workbook import prefetch_workbook
 
     for argument in arguments:
-        if argument.lower().endswith(WORKBOOK_SUFFIXES) and os.path.isfile(argument):
-            prefetch_workbook(argument)
+        if prefetch_workbook(argument):
             return
 
 

@@ -124,21 +124,23 @@ def _key(path: Path) -> tuple[Path, int, int]:
 _PREFETCHING: dict[tuple, threading.Thread] = {}
 
 
-def prefetch_workbook(path: str | Path) -> None:
+def prefetch_workbook(path: str | Path) -> bool:
     """Start parsing a workbook in a thread; :func:`read_workbook` waits for it.
 
-    python-calamine lets go of the interpreter while it parses (two seconds of a
+    python-calamine lets go of the interpreter while it parses (seconds of a
     100,000-row statement), so what the caller does meanwhile, such as loading
-    the books, costs no time. A file that is no workbook is left to read_workbook.
+    the books, costs no time. A file that is no workbook is left to read_workbook;
+    returns whether ``path`` names a workbook file (then it is being parsed).
     """
     path = Path(path)
     if path.suffix.lower() not in WORKBOOK_SUFFIXES or not path.is_file():
-        return
+        return False
     key = _key(path)
     if key not in _PREFETCHING:
         _PREFETCHING[key] = thread = threading.Thread(target=_parse_quietly, args=key,
                                                       daemon=True)
         thread.start()
+    return True
 
 
 def _parse_quietly(*key: object) -> None:
